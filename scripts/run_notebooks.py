@@ -1,0 +1,129 @@
+"""Execute course notebooks headless through real Jupyter (nbclient + the repo's tslab kernel).
+
+Used both by the main job (execute every chapter, write HTML handouts) and by the notebook tests
+(fast mode, no handouts). On the first failing cell it prints the notebook, the cell number, the
+cell's source and the real error text (tslab puts its message on the cell's stderr and leaves the
+Jupyter error empty), then exits with status 1.
+
+    python scripts/run_notebooks.py notebooks/01-*.ipynb [--html-dir handouts] [--executed-dir DIR]
+                                   [--timeout 600] [--fast]
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+
+ROOT = Path(__file__).resolve().parent.parent
+KERNEL = "tslab"
+
+
+def cell_error_text(cell) -> str:
+    """The useful part of a failed cell's outputs: its stderr stream and any error payload."""
+    parts: list[str] = []
+    for out in cell.get("outputs", []):
+        if out.get("output_type") == "stream" and out.get("name") == "stderr":
+            parts.append(out.get("text", ""))
+        elif out.get("output_type") == "error":
+            head = f"{out.get('ename', '')}: {out.get('evalue', '')}".strip(": ")
+            if head:
+                parts.append(head)
+            parts.extend(line for line in out.get("traceback", []) if line.strip())
+    return "\n".join(p.rstrip() for p in parts if p.strip()) or "(the kernel reported no message)"
+
+
+def report_failure(path: Path, nb, index: int | None, reason: str) -> None:
+    print(f"\nNOTEBOOK FAILED: {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}", file=sys.stderr)
+    if index is None:
+        print(reason, file=sys.stderr)
+        return
+    cell = nb.cells[index]
+    code_number = sum(1 for c in nb.cells[: index + 1] if c.cell_type == "code")
+    print(f"--- code cell {code_number} (cell {index + 1} of {len(nb.cells)}) ---", file=sys.stderr)
+    print(cell.source, file=sys.stderr)
+    print("--- error ---", file=sys.stderr)
+    print(cell_error_text(cell) if reason == "" else f"{reason}\n{cell_error_text(cell)}", file=sys.stderr)
+
+
+def execute(path: Path, timeout: int) -> tuple[object, int | None, str]:
+    """Run one notebook; returns (notebook, index of failing cell or None, reason)."""
+    nb = nbformat.read(path, as_version=4)
+    client = NotebookClient(
+        nb,
+        timeout=timeout,
+        kernel_name=KERNEL,
+        resources={"metadata": {"path": str(path.parent)}},
+        allow_errors=False,
+    )
+    state = {"index": None}
+
+    def remember(cell, cell_index, **_):
+        state["index"] = cell_index
+
+    client.on_cell_execute = remember
+    try:
+        client.execute()
+    except CellTimeoutError as e:
+        return nb, state["index"], f"cell ran longer than {timeout} s ({e.__class__.__name__})"
+    except CellExecutionError:
+        return nb, state["index"], ""
+    except DeadKernelError as e:
+        return nb, state["index"], f"the kernel died: {e}"
+    return nb, None, ""
+
+
+def write_html(nb, target: Path) -> None:
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter(template_name="lab")
+    body, _ = exporter.from_notebook_node(nb)
+    target.write_text(body, encoding="utf8")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("notebooks", nargs="+", type=Path)
+    parser.add_argument("--html-dir", type=Path, help="write an HTML handout per notebook here")
+    parser.add_argument("--executed-dir", type=Path, help="write the executed .ipynb here")
+    parser.add_argument("--timeout", type=int, default=900, help="seconds allowed per cell")
+    parser.add_argument("--fast", action="store_true", help="set COURSE_FAST=1: fewer samples and epochs")
+    args = parser.parse_args()
+
+    os.environ["JUPYTER_PATH"] = str(ROOT / "jupyter") + os.pathsep + os.environ.get("JUPYTER_PATH", "")
+    if args.fast:
+        os.environ["COURSE_FAST"] = "1"
+    for d in (args.html_dir, args.executed_dir):
+        if d:
+            d.mkdir(parents=True, exist_ok=True)
+
+    failures = 0
+    for path in args.notebooks:
+        path = path.resolve()
+        if not path.exists():
+            print(f"no such notebook: {path}", file=sys.stderr)
+            failures += 1
+            continue
+        start = time.time()
+        nb, failed_at, reason = execute(path, args.timeout)
+        seconds = time.time() - start
+        if failed_at is not None or reason:
+            report_failure(path, nb, failed_at, reason)
+            failures += 1
+        else:
+            print(f"ok   {path.name}  ({seconds:.1f} s)", flush=True)
+        # Keep what ran, failed or not: a handout that shows the error helps more than none.
+        if args.executed_dir:
+            nbformat.write(nb, args.executed_dir / path.name)
+        if args.html_dir:
+            write_html(nb, args.html_dir / (path.stem + ".html"))
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
