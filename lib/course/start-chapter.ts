@@ -1,0 +1,33 @@
+/**
+ * The one call at the top of every chapter: choose the fastest working tf.js backend, make
+ * `file://` model saving work on it, and seed every random draw (like R's `set.seed`).
+ */
+import { selectBackend, BackendChoice } from "../backend/select-backend";
+import { registerFileRouters } from "../io/model-files";
+import { setSeed } from "../random/rng";
+import { isFastMode } from "./fast-mode";
+
+export interface StartChapterArgs {
+  /** Seed for R-style draws, tf.js initialisers, dropout and fit shuffling. */
+  seed: number;
+}
+
+export interface ChapterSetup {
+  backend: BackendChoice;
+  seed: number;
+  fast: boolean;
+}
+
+export async function startChapter(args: StartChapterArgs): Promise<ChapterSetup> {
+  const backend = await selectBackend();
+  registerFileRouters();
+  setSeed(args.seed);
+  const fast = isFastMode();
+  console.log(`Seed: ${args.seed} (same draws as R's set.seed(${args.seed}) for runif and sample)`);
+  console.log(
+    fast
+      ? "Mode: FAST (COURSE_FAST=1): fewer samples and epochs, numbers will differ from the full run"
+      : "Mode: full (set COURSE_FAST=1 for a quick run)",
+  );
+  return { backend, seed: args.seed, fast };
+}
