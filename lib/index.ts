@@ -1,1 +1,78 @@
-export const hello = (n: number): string => `hello ${n}`;
+/**
+ * The course library in one import: `import * as dl from "./lib/index"`.
+ * Each line names the file a piece lives in; open it for the details.
+ */
+
+// course
+export * from "./course/fast-mode";
+export * from "./course/start-chapter";
+
+// backend
+export * from "./backend/select-backend";
+export * from "./backend/wasm-training-kernels";
+
+// random
+export * from "./random/rng";
+
+// data
+export * from "./data/flowers/flowers17";
+export * from "./data/images/duplicates";
+export * from "./data/images/jpeg-encode";
+export * from "./data/images/jpeg";
+export * from "./data/images/list-files";
+export * from "./data/images/load-images";
+export * from "./data/images/load-labelled";
+export * from "./data/images/resize";
+export * from "./data/labels";
+export * from "./data/mnist/embedded-digits";
+export * from "./data/mnist/fashion-small";
+export * from "./data/mnist/idx";
+export * from "./data/mnist/image-set";
+export * from "./data/mnist/mnist";
+export * from "./data/mnist/stratified";
+export * from "./data/rick-morty/generate";
+export * from "./data/rick-morty/layout";
+export * from "./data/rick-morty/manifest";
+export * from "./data/rick-morty/source";
+export * from "./data/split";
+
+// io
+export * from "./io/model-files";
+export * from "./io/weight-files";
+
+// training
+export * from "./training/model-checkpoint";
+
+// models
+export * from "./models/linear-regression";
+
+// display
+export * from "./display/colormap";
+export * from "./display/image";
+export * from "./display/mime";
+export * from "./display/mini-chart";
+export * from "./display/png";
+export * from "./display/svg";
+export * from "./display/training-progress";
+
+// plotting
+export * from "./plotting/charts";
+export * from "./plotting/history";
+export * from "./plotting/plotly";
+export * from "./plotting/vegalite";
+
+// interpret
+export * from "./interpret/activations";
+export * from "./interpret/filter-visualisation";
+
+// evaluate
+export * from "./evaluate/accuracy";
+export * from "./evaluate/confusion";
+
+// augment
+export * from "./augment/affine";
+export * from "./augment/flip";
+export * from "./augment/image-generator";
+export * from "./augment/image";
+export * from "./augment/random-transform";
+export * from "./augment/resample";
