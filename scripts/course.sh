@@ -8,8 +8,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 
-# Debian packages: fonts for text in server-rendered plots, Chromium for the browser check of handouts.
-APT_PACKAGES=(fonts-dejavu-core chromium)
+# Debian packages: fonts for server-rendered plots, Chromium for the browser check of handouts,
+# Fashion-MNIST (real IDX files) for chapter 10 and the IDX reader tests.
+APT_PACKAGES=(fonts-dejavu-core chromium dataset-fashion-mnist)
 
 setup_apt() {
   local missing=()
