@@ -34,6 +34,7 @@ export * from "./data/rick-morty/generate";
 export * from "./data/rick-morty/layout";
 export * from "./data/rick-morty/manifest";
 export * from "./data/rick-morty/source";
+export * from "./data/seq";
 export * from "./data/split";
 
 // io
