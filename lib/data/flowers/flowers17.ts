@@ -8,8 +8,8 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import * as tf from "@tensorflow/tfjs";
-import * as jpeg from "jpeg-js";
+import { readJpeg } from "../images/jpeg";
+import { resizeBilinear } from "../images/resize";
 import { Rng } from "../../random/rng";
 import { checkImageSet, type ImageSet } from "../mnist/image-set";
 import { stratifiedSubset, type PerClass } from "../mnist/stratified";
@@ -112,17 +112,7 @@ export function listFlowerFiles(dir: string): { files: LabelledFile[]; className
   return { files, classNames: classDirs, layout: "one folder per class" };
 }
 
-/** Decode a JPEG and resize it (bilinear) to size×size RGB bytes. */
+/** Decode a JPEG (clear errors from the shared reader) and resize it (bilinear) to size×size RGB bytes. */
 export function readJpegResized(file: string, size: number): Uint8Array {
-  let decoded: { width: number; height: number; data: Uint8Array };
-  try {
-    decoded = jpeg.decode(fs.readFileSync(file), { useTArray: true, formatAsRGBA: false });
-  } catch (e) {
-    throw new Error(`${file}: not a readable JPEG (${(e as Error).message})`);
-  }
-  return tf.tidy(() => {
-    const img = tf.tensor3d(decoded.data, [decoded.height, decoded.width, 3], "int32").toFloat();
-    const resized = tf.image.resizeBilinear(img, [size, size], true);
-    return Uint8Array.from(resized.round().clipByValue(0, 255).dataSync());
-  });
+  return resizeBilinear(readJpeg(file), size, size).data;
 }

@@ -69,7 +69,7 @@ test("clear errors: no folder, no photos, a damaged JPEG", () => {
   fs.mkdirSync(path.join(tmp, "empty"));
   assert.throws(() => loadFlowers17({ dir: path.join(tmp, "empty") }), /found neither jpg\/image_NNNN.jpg/);
   fs.writeFileSync(path.join(tmp, "bad.jpg"), "not a jpeg");
-  assert.throws(() => readJpegResized(path.join(tmp, "bad.jpg"), 4), /not a readable JPEG/);
+  assert.throws(() => readJpegResized(path.join(tmp, "bad.jpg"), 4), /bad.jpg is not a JPEG/);
 });
 
 test("resizing leaves no tensors behind", () => {
