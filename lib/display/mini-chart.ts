@@ -56,8 +56,8 @@ export function miniChartSvg(panels: MiniPanel[], options: MiniChartOptions): st
   const names: { name: string; color: string }[] = [];
   for (const p of panels) for (const s of p.series) if (!names.some((n) => n.name === s.name)) names.push(s);
   const legendH = names.length ? 20 : 0;
-  // Wide enough for the panels and for the header text (about 7.5 px per character).
-  const W = Math.ceil(Math.max(Math.max(1, panels.length) * pw, ...header.map((l) => l.length * 7.5 + 16)));
+  // Wide enough for the panels and for the header text (about 7.5 px per character, 8.8 for the bold first line).
+  const W = Math.ceil(Math.max(Math.max(1, panels.length) * pw, ...header.map((l, i) => l.length * (i === 0 ? 8.8 : 7.5) + 16)));
   const H = headerH + legendH + (panels.length ? ph : 0);
   const out: string[] = [];
   header.forEach((line, i) => {
