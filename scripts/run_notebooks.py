@@ -75,6 +75,8 @@ def execute(path: Path, timeout: int) -> tuple[object, int | None, str]:
         return nb, state["index"], ""
     except DeadKernelError as e:
         return nb, state["index"], f"the kernel died: {e}"
+    except Exception as e:  # noqa: BLE001 - e.g. nbclient's cleanup asserting after a kernel crash
+        return nb, state["index"], f"the kernel stopped unexpectedly ({e.__class__.__name__}: {e}); out of memory?"
     return nb, None, ""
 
 

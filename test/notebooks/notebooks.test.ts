@@ -30,6 +30,14 @@ test("the notebook runner fails on a broken notebook and shows the failing cell 
   assert.match(r.out, /deliberate failure 42/);
 });
 
+test("a kernel that dies is reported with the cell it died in", () => {
+  const r = run(path.join(root, "test", "fixtures", "kernel-dies.ipynb"), 60);
+  assert.equal(r.status, 1, r.out);
+  assert.match(r.out, /code cell 2/);
+  assert.match(r.out, /process\.exit\(3\)/);
+  assert.match(r.out, /kernel (died|stopped unexpectedly)/);
+});
+
 const chapters = fs
   .readdirSync(path.join(root, "notebooks"))
   .filter((f) => f.endsWith(".ipynb"))
