@@ -1,13 +1,18 @@
 /**
- * Trains chapter 2's CNN (Rick or not Rick) for longer than a notebook cell can, and saves the
- * best model (by validation accuracy) into models/rick-cnn/, which chapter 2 loads.
+ * Trains the Rick and Morty CNN for longer than a notebook cell can, and saves the best model (by
+ * validation accuracy) where the chapters load it:
  *
- *   npx tsx scripts/train-rick-cnn.ts [--epochs 50] [--minutes 35] [--out models/rick-cnn] [--seed 12345]
- *   npx tsx scripts/train-rick-cnn.ts --readme-only   (rewrite README.md from an existing training.json)
+ *   --task binary       Rick or not Rick (chapter 2): 1 sigmoid output, into models/rick-cnn/ (default)
+ *   --task categorical  Rick / Morty / neither (chapter 3): 3 softmax outputs, no class weights,
+ *                       into models/rick-morty-cat/
+ *
+ *   npx tsx scripts/train-rick-cnn.ts [--task binary] [--epochs 50] [--minutes 35] [--out DIR] [--seed 12345]
+ *   npx tsx scripts/train-rick-cnn.ts [--task T] --readme-only   (rewrite README.md from an existing training.json)
  *
  * Data: always the generated stand-in at full scale (made first if missing), never $RICK_MORTY_DATA,
  * so that the committed model is reproducible from this repository alone. The split is the
- * notebook's: setSeed(seed), then a permutation of all frames, the first 4,001 for training.
+ * notebook's: setSeed(seed), then a permutation of all frames, the first 4,001 (binary: altdata's
+ * two folders) or 3,001 (categorical: ThreeClassModel without Both) for training.
  *
  * Training stops after --epochs, or earlier when one more epoch would overrun --minutes. The model
  * is saved after every epoch that improves the validation accuracy, and training.json next to it
@@ -26,8 +31,12 @@ import { DEFAULT_ROOT, rickMortyPaths } from "../lib/data/rick-morty/layout";
 import { loadLabelledFolders } from "../lib/data/images/load-labelled";
 import { splitIndices, takeRows } from "../lib/data/split";
 import { modelCheckpoint, resolveLogs } from "../lib/training/model-checkpoint";
+import { majorityBaseline, toCategorical } from "../lib/data/labels";
+
+type Task = "binary" | "categorical";
 
 interface Args {
+  task: Task;
   epochs: number;
   minutes: number;
   out: string;
@@ -39,6 +48,7 @@ interface Args {
 
 /** What training.json holds (the fields README.md uses). */
 interface TrainingInfo {
+  task?: Task;
   data: string;
   split: string;
   seed: number;
@@ -55,24 +65,35 @@ interface TrainingInfo {
 }
 
 /** README.md for the model folder, from the numbers in training.json. */
-export function readmeText(info: TrainingInfo): string {
+export function readmeText(info: TrainingInfo, out = path.join("models", "rick-cnn")): string {
+  const binary = (info.task ?? "binary") === "binary";
+  const metric = binary ? "binaryAccuracy" : "categoricalAccuracy";
   const f = (v: number | null | undefined): string => (v === null || v === undefined ? "n/a" : v.toFixed(4));
-  const rows = (info.history.val_binaryAccuracy ?? []).map((v, i) =>
-    `| ${i + 1} | ${f(info.history.loss?.[i])} | ${f(info.history.binaryAccuracy?.[i])} | ${f(info.history.val_loss?.[i])} | ${f(v)} |`);
+  const rows = (info.history[`val_${metric}`] ?? []).map((v, i) =>
+    `| ${i + 1} | ${f(info.history.loss?.[i])} | ${f(info.history[metric]?.[i])} | ${f(info.history.val_loss?.[i])} | ${f(v)} |`);
+  const taskFlag = binary ? "" : " --task categorical";
   return [
-    "# models/rick-cnn — chapter 2's CNN, trained for longer",
+    binary
+      ? `# ${out.split(path.sep).join("/")} — chapter 2's CNN, trained for longer`
+      : `# ${out.split(path.sep).join("/")} — chapter 3's categorical CNN, trained for longer`,
     "",
-    "Written by `scripts/train-rick-cnn.ts`; chapter 2 (`notebooks/02-rick-or-not-rick.ipynb`) loads this folder.",
+    binary
+      ? "Written by `scripts/train-rick-cnn.ts`; chapter 2 (`notebooks/02-rick-or-not-rick.ipynb`) loads this folder."
+      : "Written by `scripts/train-rick-cnn.ts --task categorical`; chapter 3 (`notebooks/03-more-than-two-classes.ipynb`) loads this folder.",
     "",
-    `- Network: 3 × (conv 5×5 ReLU + max-pool 2) with 20/20/64 filters, dense 100 ReLU, dropout 0.3, 1 sigmoid (760,605 parameters)`,
+    binary
+      ? `- Network: 3 × (conv 5×5 ReLU + max-pool 2) with 20/20/64 filters, dense 100 ReLU, dropout 0.3, 1 sigmoid (760,605 parameters)`
+      : `- Network: 3 × (conv 5×5 ReLU + max-pool 2) with 20/20/64 filters, dense 100 ReLU, dropout 0.3, 3 softmax (760,807 parameters); no class weights`,
     `- Data: ${info.data}`,
     `- Split: ${info.split}`,
-    `- Seed: ${info.seed}; backend: ${info.backend}; batch size ${info.batchSize}; optimiser Adam, binary cross-entropy`,
+    `- Seed: ${info.seed}; backend: ${info.backend}; batch size ${info.batchSize}; optimiser Adam, ` +
+      (binary ? "binary cross-entropy" : "categorical cross-entropy"),
     `- Epochs: ${info.epochsRun} run (of up to ${info.epochsPlanned}), ${info.minutes.toFixed(1)} minutes`,
     `- Saved weights: epoch ${info.bestEpoch}, the best validation accuracy, **${f(info.bestValAccuracy)}** ` +
-      `(training accuracy then ${f(info.trainAccuracyAtBest)}); always answering "not Rick" scores ${f(info.majorityBaselineVal)}`,
+      `(training accuracy then ${f(info.trainAccuracyAtBest)}); always answering ` +
+      (binary ? `"not Rick"` : `"Neither"`) + ` scores ${f(info.majorityBaselineVal)}`,
     "",
-    "| epoch | loss | binaryAccuracy | val_loss | val_binaryAccuracy |",
+    `| epoch | loss | ${metric} | val_loss | val_${metric} |`,
     "|---|---|---|---|---|",
     ...rows,
     "",
@@ -80,18 +101,18 @@ export function readmeText(info: TrainingInfo): string {
     "and the wasm backend's multi-threaded sums may differ in the last digits between machines):",
     "",
     "```bash",
-    `npx tsx scripts/train-rick-cnn.ts --epochs ${info.epochsRun} --minutes 600 --seed ${info.seed}`,
+    `npx tsx scripts/train-rick-cnn.ts${taskFlag} --epochs ${info.epochsRun} --minutes 600 --seed ${info.seed}`,
     "```",
     "",
   ].join("\n");
 }
 
 function writeReadme(out: string, info: TrainingInfo): void {
-  fs.writeFileSync(path.join(out, "README.md"), readmeText(info));
+  fs.writeFileSync(path.join(out, "README.md"), readmeText(info, out));
 }
 
 function parseArgs(argv: readonly string[]): Args {
-  const a: Args = { epochs: 50, minutes: 35, out: path.join("models", "rick-cnn"), seed: 12345, batchSize: 100, nTrain: 4001, readmeOnly: false };
+  const a: Args = { task: "binary", epochs: 50, minutes: 35, out: "", seed: 12345, batchSize: 100, nTrain: 0, readmeOnly: false };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     const value = (): string => {
@@ -99,22 +120,28 @@ function parseArgs(argv: readonly string[]): Args {
       if (v === undefined) throw new Error(`${flag} needs a value`);
       return v;
     };
-    if (flag === "--epochs") a.epochs = Number(value());
+    if (flag === "--task") {
+      const t = value();
+      if (t !== "binary" && t !== "categorical") throw new Error(`--task must be binary or categorical, got ${t}`);
+      a.task = t;
+    } else if (flag === "--epochs") a.epochs = Number(value());
     else if (flag === "--minutes") a.minutes = Number(value());
     else if (flag === "--out") a.out = value();
     else if (flag === "--seed") a.seed = Number(value());
     else if (flag === "--batch-size") a.batchSize = Number(value());
     else if (flag === "--readme-only") a.readmeOnly = true;
     else if (flag === "--help" || flag === "-h") {
-      console.log("usage: train-rick-cnn [--epochs N] [--minutes M] [--out DIR] [--seed N] [--batch-size N] [--readme-only]");
+      console.log("usage: train-rick-cnn [--task binary|categorical] [--epochs N] [--minutes M] [--out DIR] [--seed N] [--batch-size N] [--readme-only]");
       process.exit(0);
     } else throw new Error(`unknown argument ${flag} (try --help)`);
   }
+  if (a.out === "") a.out = path.join("models", a.task === "binary" ? "rick-cnn" : "rick-morty-cat");
+  a.nTrain = a.task === "binary" ? 4001 : 3001;
   return a;
 }
 
-/** The chapter's CNN, layer for layer as in notebooks/02-rick-or-not-rick.ipynb. */
-function buildCnn(): tf.Sequential {
+/** The chapters' CNN, layer for layer as in notebooks/02-rick-or-not-rick.ipynb (3 softmax outputs for categorical). */
+function buildCnn(task: Task): tf.Sequential {
   const model = tf.sequential();
   model.add(tf.layers.conv2d({ inputShape: [90, 160, 3], filters: 20, kernelSize: 5, activation: "relu" }));
   model.add(tf.layers.maxPooling2d({ poolSize: 2 }));
@@ -125,8 +152,13 @@ function buildCnn(): tf.Sequential {
   model.add(tf.layers.flatten());
   model.add(tf.layers.dense({ units: 100, activation: "relu" }));
   model.add(tf.layers.dropout({ rate: 0.3 }));
-  model.add(tf.layers.dense({ units: 1, activation: "sigmoid" }));
-  model.compile({ loss: "binaryCrossentropy", optimizer: "adam", metrics: ["binaryAccuracy"] });
+  if (task === "binary") {
+    model.add(tf.layers.dense({ units: 1, activation: "sigmoid" }));
+    model.compile({ loss: "binaryCrossentropy", optimizer: "adam", metrics: ["binaryAccuracy"] });
+  } else {
+    model.add(tf.layers.dense({ units: 3, activation: "softmax" }));
+    model.compile({ loss: "categoricalCrossentropy", optimizer: "adam", metrics: ["categoricalAccuracy"] });
+  }
   return model;
 }
 
@@ -144,12 +176,23 @@ async function main(): Promise<void> {
 
   const data = ensureRickMortyData({ root: DEFAULT_ROOT, seed: DEFAULT_SEED, scale: 1, log: (m) => console.log(m) });
   const dirs = rickMortyPaths(data.root);
+  const binary = args.task === "binary";
   const all = loadLabelledFolders({
-    folders: [
-      { path: dirs.altRick, label: 0, name: "Rick" },
-      { path: dirs.altNotRick, label: 1, name: "not Rick" },
-    ],
+    folders: binary
+      ? [
+        { path: dirs.altRick, label: 0, name: "Rick" },
+        { path: dirs.altNotRick, label: 1, name: "not Rick" },
+      ]
+      : [
+        { path: dirs.rickOnly, label: 0, name: "Rick" },
+        { path: dirs.mortyOnly, label: 1, name: "Morty" },
+        { path: dirs.neither, label: 2, name: "Neither" },
+      ],
   });
+  if (!binary) {
+    all.y.dispose();
+    all.y = toCategorical(all.folderIndex, 3);
+  }
   const n = all.x.shape[0];
   const split = splitIndices(n, args.nTrain, setSeed(args.seed));
   const trainX = takeRows(all.x, split.train);
@@ -158,15 +201,16 @@ async function main(): Promise<void> {
   const valY = takeRows(all.y, split.validation);
   all.x.dispose();
   all.y.dispose();
-  const notRickVal = split.validation.filter((i) => all.labels[i][0] === 1).length / split.validation.length;
+  const baseline = majorityBaseline(split.validation.map((i) => all.folderIndex[i]));
   console.log(`${n} frames: ${split.train.length} training, ${split.validation.length} validation ` +
-    `(always "not Rick" would score ${notRickVal.toFixed(4)} on validation)`);
+    `(always "${all.classNames[baseline.label]}" would score ${baseline.accuracy.toFixed(4)} on validation)`);
 
-  const model = buildCnn();
+  const model = buildCnn(args.task);
   console.log(`CNN with ${model.countParams()} parameters; up to ${args.epochs} epochs or ${args.minutes} minutes`);
 
   fs.mkdirSync(args.out, { recursive: true });
-  const checkpoint = modelCheckpoint({ filepath: args.out, monitor: "val_binaryAccuracy", verbose: true });
+  const metric = binary ? "binaryAccuracy" : "categoricalAccuracy";
+  const checkpoint = modelCheckpoint({ filepath: args.out, monitor: `val_${metric}`, verbose: true });
   const history: Record<string, number[]> = {};
   const budgetMs = args.minutes * 60_000;
   let epochStart = Date.now();
@@ -176,8 +220,12 @@ async function main(): Promise<void> {
   const writeInfo = (): void => {
     const best = checkpoint.bestEpoch;
     const info = {
-      description: "Chapter 2 CNN (Rick or not Rick) trained by scripts/train-rick-cnn.ts on the generated stand-in",
-      data: `generated Rick and Morty stand-in, seed ${DEFAULT_SEED}, scale 1 (altdata: ${all.counts[0]} Rick, ${all.counts[1]} not Rick)`,
+      description: binary
+        ? "Chapter 2 CNN (Rick or not Rick) trained by scripts/train-rick-cnn.ts on the generated stand-in"
+        : "Chapter 3 CNN (Rick / Morty / neither, no class weights) trained by scripts/train-rick-cnn.ts on the generated stand-in",
+      task: args.task,
+      data: `generated Rick and Morty stand-in, seed ${DEFAULT_SEED}, scale 1 (` +
+        all.classNames.map((c, k) => `${all.counts[k]} ${c}`).join(", ") + ")",
       split: `setSeed(${args.seed}); permutation of ${n} frames; first ${args.nTrain} training, ${n - args.nTrain} validation`,
       seed: args.seed,
       backend: backend.name,
@@ -185,9 +233,9 @@ async function main(): Promise<void> {
       epochsPlanned: args.epochs,
       epochsRun,
       bestEpoch: best + 1,
-      bestValAccuracy: history.val_binaryAccuracy?.[best] ?? null,
-      trainAccuracyAtBest: history.binaryAccuracy?.[best] ?? null,
-      majorityBaselineVal: notRickVal,
+      bestValAccuracy: history[`val_${metric}`]?.[best] ?? null,
+      trainAccuracyAtBest: history[metric]?.[best] ?? null,
+      majorityBaselineVal: baseline.accuracy,
       minutes: (Date.now() - started) / 60_000,
       history,
     };
@@ -230,7 +278,7 @@ async function main(): Promise<void> {
     callbacks: [checkpoint, new Budget()],
   });
   writeInfo();
-  console.log(`best val_binaryAccuracy ${checkpoint.best.toFixed(4)} at epoch ${checkpoint.bestEpoch + 1}; ` +
+  console.log(`best val_${metric} ${checkpoint.best.toFixed(4)} at epoch ${checkpoint.bestEpoch + 1}; ` +
     `saved in ${args.out}; ${((Date.now() - started) / 60_000).toFixed(1)} minutes`);
   tf.dispose([trainX, trainY, valX, valY]);
 }
