@@ -12,15 +12,11 @@
  *   conv2d(stride 1, dilation s, the forward padding) -> [c,fh,fw,o] -> transpose -> [fh,fw,c,o]
  */
 import * as tf from "@tensorflow/tfjs";
-import { composeWasmKernels, kernelInput } from "./wasm-kernel-runner";
+import { composeWasmKernels, kernelInput, KernelArgs } from "./wasm-kernel-runner";
 
 type Shape4 = [number, number, number, number];
 
-function conv2dBackpropFilter(args: {
-  inputs: tf.NamedTensorInfoMap;
-  backend: tf.KernelBackend;
-  attrs?: tf.NamedAttrMap;
-}): tf.TensorInfo {
+function conv2dBackpropFilter(args: KernelArgs): tf.TensorInfo {
   const x = kernelInput(args.inputs, "x", "Conv2DBackpropFilter");
   const dy = kernelInput(args.inputs, "dy", "Conv2DBackpropFilter");
   const attrs = (args.attrs ?? {}) as unknown as tf.Conv2DBackpropFilterAttrs & { dilations?: number | number[] };

@@ -9,9 +9,8 @@
  * and with its in/out channels swapped. Other strides (and NCHW) go to wasm's own kernel.
  */
 import * as tf from "@tensorflow/tfjs";
-import { composeWasmKernels, kernelInput } from "./wasm-kernel-runner";
+import { composeWasmKernels, kernelInput, KernelArgs } from "./wasm-kernel-runner";
 
-type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: tf.KernelBackend; attrs?: tf.NamedAttrMap };
 type Shape4 = [number, number, number, number];
 
 /**

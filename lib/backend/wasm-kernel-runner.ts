@@ -8,6 +8,9 @@
 import * as tf from "@tensorflow/tfjs";
 
 /** Runs one registered wasm kernel and returns its (single) output. */
+/** What tf.js hands a kernel function. */
+export type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: tf.KernelBackend; attrs?: tf.NamedAttrMap };
+
 export type RunKernel = (
   kernelName: string,
   inputs: tf.NamedTensorInfoMap,

@@ -7,13 +7,9 @@
  * cpu backend does: they are sent to one extra row that is sliced off at the end.
  */
 import * as tf from "@tensorflow/tfjs";
-import { composeWasmKernels, kernelInput } from "./wasm-kernel-runner";
+import { composeWasmKernels, kernelInput, KernelArgs } from "./wasm-kernel-runner";
 
-function unsortedSegmentSum(args: {
-  inputs: tf.NamedTensorInfoMap;
-  backend: tf.KernelBackend;
-  attrs?: tf.NamedAttrMap;
-}): tf.TensorInfo {
+function unsortedSegmentSum(args: KernelArgs): tf.TensorInfo {
   const x = kernelInput(args.inputs, "x", "UnsortedSegmentSum");
   const segmentIds = kernelInput(args.inputs, "segmentIds", "UnsortedSegmentSum");
   const numSegments = Number((args.attrs ?? {}).numSegments);
