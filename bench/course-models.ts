@@ -4,6 +4,7 @@
  * Inputs and labels are random (seeded): only the arithmetic matters here, not what is learnt.
  */
 import * as tf from "@tensorflow/tfjs";
+import * as arch from "../lib/models/course-architectures";
 
 export interface CourseModel {
   /** Short id used on the bench command line. */
@@ -24,10 +25,14 @@ export interface CourseModel {
 
 type Layer = tf.layers.Layer;
 
-function sequential(layers: Layer[], loss: string, optimizer: string | tf.Optimizer = "adam"): tf.LayersModel {
-  const model = tf.sequential({ layers });
+/** The loss and optimiser the course trains each model with. */
+function compiled(model: tf.Sequential, loss: string, optimizer: "adam" | "sgd" = "adam"): tf.LayersModel {
   model.compile({ loss, optimizer });
   return model;
+}
+
+function sequential(layers: Layer[], loss: string): tf.LayersModel {
+  return compiled(tf.sequential({ layers }), loss);
 }
 
 const relu = "relu" as const;
@@ -58,15 +63,7 @@ export const courseModels: CourseModel[] = [
     inputShape: [1],
     batch: 100,
     slowOnCpu: false,
-    build: () =>
-      sequential(
-        [
-          tf.layers.dense({ inputShape: [1], units: 100, activation: relu }),
-          tf.layers.dense({ units: 120, activation: relu }),
-          tf.layers.dense({ units: 1 }),
-        ],
-        "meanSquaredError",
-      ),
+    build: () => compiled(arch.regressionDense(), "meanSquaredError"),
     makeBatch: batchOf([1], "regression"),
   },
   {
@@ -75,16 +72,7 @@ export const courseModels: CourseModel[] = [
     inputShape: [90, 160, 3],
     batch: 100,
     slowOnCpu: false,
-    build: () =>
-      sequential(
-        [
-          tf.layers.flatten({ inputShape: [90, 160, 3] }),
-          tf.layers.dense({ units: 100, activation: relu }),
-          tf.layers.dense({ units: 120, activation: relu }),
-          tf.layers.dense({ units: 1, activation: "sigmoid" }),
-        ],
-        "binaryCrossentropy",
-      ),
+    build: () => compiled(arch.rickDense(), "binaryCrossentropy"),
     makeBatch: batchOf([90, 160, 3], "binary"),
   },
   {
@@ -93,22 +81,7 @@ export const courseModels: CourseModel[] = [
     inputShape: [90, 160, 3],
     batch: 100,
     slowOnCpu: true,
-    build: () =>
-      sequential(
-        [
-          conv(20, 5, { inputShape: [90, 160, 3] }),
-          tf.layers.maxPooling2d({ poolSize: 2 }),
-          conv(20, 5),
-          tf.layers.maxPooling2d({ poolSize: 2 }),
-          conv(64, 5),
-          tf.layers.maxPooling2d({ poolSize: 2 }),
-          tf.layers.flatten(),
-          tf.layers.dense({ units: 100, activation: relu }),
-          tf.layers.dropout({ rate: 0.3 }),
-          tf.layers.dense({ units: 1, activation: "sigmoid" }),
-        ],
-        "binaryCrossentropy",
-      ),
+    build: () => compiled(arch.rickCnn(), "binaryCrossentropy"),
     makeBatch: batchOf([90, 160, 3], "binary"),
   },
   autoencoderModel([90, 160, 3]),
@@ -118,21 +91,7 @@ export const courseModels: CourseModel[] = [
     inputShape: [200, 4],
     batch: 100,
     slowOnCpu: true,
-    build: () =>
-      sequential(
-        [
-          tf.layers.conv1d({ inputShape: [200, 4], filters: 20, kernelSize: 5, activation: relu }),
-          tf.layers.maxPooling1d({ poolSize: 2 }),
-          tf.layers.conv1d({ filters: 64, kernelSize: 5, activation: relu }),
-          tf.layers.maxPooling1d({ poolSize: 2 }),
-          tf.layers.flatten(),
-          tf.layers.dense({ units: 100 }),
-          tf.layers.dropout({ rate: 0.3 }),
-          tf.layers.dense({ units: 3, activation: "softmax" }),
-        ],
-        "categoricalCrossentropy",
-        "sgd",
-      ),
+    build: () => compiled(arch.dnaCnn(), "categoricalCrossentropy", "sgd"),
     makeBatch: batchOf([200, 4], "onehot", 3),
   },
   {
@@ -141,22 +100,7 @@ export const courseModels: CourseModel[] = [
     inputShape: [32, 32, 3],
     batch: 100,
     slowOnCpu: true,
-    build: () =>
-      sequential(
-        [
-          conv(32, 3, { inputShape: [32, 32, 3] }),
-          tf.layers.maxPooling2d({ poolSize: 2 }),
-          conv(64, 3),
-          tf.layers.maxPooling2d({ poolSize: 2 }),
-          tf.layers.flatten(),
-          tf.layers.dense({ units: 128, activation: relu }),
-          tf.layers.dropout({ rate: 0.2 }),
-          tf.layers.dense({ units: 128, activation: relu }),
-          tf.layers.dropout({ rate: 0.2 }),
-          tf.layers.dense({ units: 3, activation: "softmax" }),
-        ],
-        "categoricalCrossentropy",
-      ),
+    build: () => compiled(arch.cifarCnn(), "categoricalCrossentropy"),
     makeBatch: batchOf([32, 32, 3], "onehot", 3),
   },
   {
@@ -165,14 +109,7 @@ export const courseModels: CourseModel[] = [
     inputShape: [784],
     batch: 100,
     slowOnCpu: false,
-    build: () =>
-      sequential(
-        [
-          tf.layers.dense({ inputShape: [784], units: 128, activation: relu }),
-          tf.layers.dense({ units: 10, activation: "softmax" }),
-        ],
-        "categoricalCrossentropy",
-      ),
+    build: () => compiled(arch.mnistDense(), "categoricalCrossentropy"),
     makeBatch: batchOf([784], "onehot", 10),
   },
   {
@@ -181,27 +118,13 @@ export const courseModels: CourseModel[] = [
     inputShape: [28, 28, 1],
     batch: 100,
     slowOnCpu: true,
-    build: () =>
-      sequential(
-        [
-          conv(32, 3, { inputShape: [28, 28, 1] }),
-          tf.layers.maxPooling2d({ poolSize: 2 }),
-          conv(64, 3),
-          tf.layers.maxPooling2d({ poolSize: 2 }),
-          conv(64, 3),
-          tf.layers.flatten(),
-          tf.layers.dense({ units: 64, activation: relu }),
-          tf.layers.dense({ units: 10, activation: "softmax" }),
-        ],
-        "categoricalCrossentropy",
-      ),
+    build: () => compiled(arch.mnistConvnet(), "categoricalCrossentropy"),
     makeBatch: batchOf([28, 28, 1], "onehot", 10),
   },
 ];
 
 /**
- * The course's convolutional autoencoder: three 5x5 'valid' convolutions shrink the image, three 5x5
- * transposed convolutions grow it back, a 'same' convolution maps to 3 channels. The course uses
+ * The course's convolutional autoencoder (lib/models/course-architectures.ts). The course uses
  * 90x160x3 frames; tests use a smaller image.
  */
 export function autoencoderModel(inputShape: number[]): CourseModel {
@@ -212,24 +135,9 @@ export function autoencoderModel(inputShape: number[]): CourseModel {
     inputShape,
     batch: 32,
     slowOnCpu: true,
-    build: () => buildAutoencoder(inputShape),
+    build: () => compiled(arch.convAutoencoder(inputShape), "binaryCrossentropy"),
     makeBatch: batchOf(inputShape, "input"),
   };
-}
-
-function buildAutoencoder(inputShape: number[]): tf.LayersModel {
-  return sequential(
-    [
-      conv(20, 5, { inputShape }),
-      conv(20, 5),
-      conv(64, 5),
-      tf.layers.conv2dTranspose({ filters: 64, kernelSize: 5, activation: relu }),
-      tf.layers.conv2dTranspose({ filters: 20, kernelSize: 5, activation: relu }),
-      tf.layers.conv2dTranspose({ filters: 20, kernelSize: 5, activation: relu }),
-      tf.layers.conv2d({ filters: 3, kernelSize: 5, padding: "same", activation: "sigmoid" }),
-    ],
-    "binaryCrossentropy",
-  );
 }
 
 /** Models with layers the course uses beyond the list above: Embedding (gather) and BatchNormalization. */
