@@ -28,23 +28,37 @@ setup_apt() {
 setup_node() {
   if [ ! -d node_modules/tslab ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
     echo "Installing npm packages"
-    npm ci --no-audit --no-fund
+    # No install scripts: tfjs-node's would download libtensorflow (which fails; setup_native builds
+    # it from the pip wheel instead), and the others only print banners or check prebuilt binaries.
+    npm ci --no-audit --no-fund --ignore-scripts
   fi
 }
 
 setup_python() {
+  local index=()
+  # Machines of this workplace carry a local PyPI mirror; elsewhere pip's default index is used.
+  [ -d /opt/pypi/simple ] && index=(--index-url file:///opt/pypi/simple)
   if [ ! -x .venv/bin/jupyter ] || [ requirements.txt -nt .venv/.installed ]; then
     echo "Installing Jupyter into .venv"
     python3 -m venv .venv
-    local index=()
-    # Machines of this workplace carry a local PyPI mirror; elsewhere pip's default index is used.
-    [ -d /opt/pypi/simple ] && index=(--index-url file:///opt/pypi/simple)
     .venv/bin/pip install -q "${index[@]}" -r requirements.txt
     touch .venv/.installed
   fi
+  # TensorFlow (native tfjs, and Keras as the measured peer): optional, so a platform without a wheel goes on.
+  if [ ! -f .venv/.installed-tensorflow ] || [ requirements-tensorflow.txt -nt .venv/.installed-tensorflow ]; then
+    echo "Installing TensorFlow into .venv"
+    if .venv/bin/pip install -q "${index[@]}" -r requirements-tensorflow.txt >.venv/tensorflow-install.log 2>&1; then
+      touch .venv/.installed-tensorflow
+    else
+      echo "TensorFlow could not be installed here (see .venv/tensorflow-install.log); chapters will use WebAssembly"
+    fi
+  fi
 }
 
-setup() { setup_apt; setup_node; setup_python; }
+# Native TensorFlow for tfjs: builds tfjs-node's addon against the wheel above (one line either way).
+setup_native() { node_modules/.bin/tsx scripts/setup-native-tensorflow.ts; }
+
+setup() { setup_apt; setup_node; setup_python; setup_native; }
 
 export JUPYTER_PATH="$ROOT/jupyter${JUPYTER_PATH:+:$JUPYTER_PATH}"
 case "${1:-}" in

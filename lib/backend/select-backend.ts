@@ -1,12 +1,14 @@
 /**
  * Picks the fastest TensorFlow.js backend that works on this machine, for training:
- *   1. 'tensorflow' — native TensorFlow through @tensorflow/tfjs-node (an optional install);
+ *   1. 'tensorflow' — native TensorFlow through @tensorflow/tfjs-node, whose addon
+ *                     scripts/setup-native-tensorflow.ts builds against the pip TensorFlow wheel;
  *   2. 'wasm'       — WebAssembly, with the kernels it lacks for training added;
  *   3. 'cpu'        — plain JavaScript: always there, slow for convolutions.
  * The environment variable COURSE_BACKEND=tensorflow|wasm|cpu forces one.
  */
 import * as tf from "@tensorflow/tfjs";
 import { registerWasmTrainingKernels } from "./wasm-training-kernels";
+import { readNativeStatus } from "./native-status";
 
 export type BackendName = "tensorflow" | "wasm" | "cpu";
 
@@ -87,20 +89,38 @@ async function tryActivate(name: BackendName): Promise<string | null> {
   }
 }
 
+/** Why tfjs-node is not there, from what the setup script recorded. */
+function whyNoNative(e: unknown): string {
+  const status = readNativeStatus();
+  if (status && !status.ok) return `native TensorFlow not built: ${status.reason}`;
+  const missing = (e as { code?: string }).code === "MODULE_NOT_FOUND" && firstLine(e).includes("@tensorflow/tfjs-node'");
+  if (missing) return "tfjs-node not installed (bash scripts/course.sh setup builds it)";
+  if (/tfjs_binding\.node/.test(firstLine(e))) return "tfjs-node's native addon is not built (bash scripts/course.sh setup builds it)";
+  return `tfjs-node failed to load: ${firstLine(e)}`;
+}
+
+/** "native TensorFlow 2.21.0 via tfjs-node (libtensorflow from ...)". */
+function describeNative(): string {
+  const backend = tf.engine().findBackend("tensorflow") as unknown as { binding?: { TF_Version?: string } } | null;
+  const version = backend?.binding?.TF_Version ?? "(version unknown)";
+  const status = readNativeStatus();
+  const from = status?.ok ? `; libtensorflow from ${status.libtensorflow}` : "";
+  return `native TensorFlow ${version} via tfjs-node${from}`;
+}
+
 async function tryTensorflow(): Promise<BackendAvailability> {
   const fail = (detail: string): BackendAvailability => ({ name: "tensorflow", available: false, detail });
   try {
     require("@tensorflow/tfjs-node");
   } catch (e) {
-    const missing = (e as { code?: string }).code === "MODULE_NOT_FOUND" && firstLine(e).includes("@tensorflow/tfjs-node'");
-    return fail(missing ? "tfjs-node not installed" : `tfjs-node failed to load: ${firstLine(e)}`);
+    return fail(whyNoNative(e));
   }
   if (tf.engine().findBackendFactory("tensorflow") == null) {
     // tfjs-node loaded but registered itself with another copy of tfjs-core.
     return fail("tfjs-node loaded but its backend is not registered here (two copies of @tensorflow/tfjs?)");
   }
   const problem = await activate("tensorflow");
-  return problem ? fail(`tfjs-node ${problem}`) : { name: "tensorflow", available: true, detail: "native TensorFlow via tfjs-node" };
+  return problem ? fail(`tfjs-node ${problem}`) : { name: "tensorflow", available: true, detail: describeNative() };
 }
 
 async function tryWasm(): Promise<BackendAvailability> {
