@@ -16,7 +16,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { spawnSync } from "child_process";
-import { NATIVE_STATUS_FILE, NativeStatus, writeNativeStatus } from "../lib/backend/native-status";
+import { NativeStatus, writeNativeStatus } from "../lib/backend/native-status";
 
 const ROOT = path.resolve(__dirname, "..");
 const PKG = path.join(ROOT, "node_modules", "@tensorflow", "tfjs-node");
@@ -159,9 +159,14 @@ function fileStamp(f: string): string {
   return `${s.size}:${Math.floor(s.mtimeMs)}`;
 }
 
-function previous(): NativeStatus | null {
+type BuiltStatus = Extract<NativeStatus, { ok: true }>;
+
+/** Written into tfjs-node's deps/ after our build (linkWheel empties deps/ first): its presence means the addon is ours. */
+const BUILD_RECORD = path.join(PKG, "deps", "course-build.json");
+
+function ourBuild(): BuiltStatus | null {
   try {
-    return JSON.parse(fs.readFileSync(NATIVE_STATUS_FILE, "utf8")) as NativeStatus;
+    return JSON.parse(fs.readFileSync(BUILD_RECORD, "utf8")) as BuiltStatus;
   } catch {
     return null;
   }
@@ -171,10 +176,10 @@ function run(args: Args): NativeStatus {
   if (!fs.existsSync(path.join(PKG, "package.json"))) {
     throw new CannotBuild("@tensorflow/tfjs-node is not in node_modules (scripts/course.sh installs it with npm ci --ignore-scripts)");
   }
-  const before = previous();
+  const before = ourBuild();
   const hasBinding = fs.existsSync(bindingPath());
   // A tfjs-node that works and that we did not build is the user's own: keep it.
-  if (!args.force && hasBinding && (before === null || before.builtBy !== "course")) {
+  if (!args.force && hasBinding && before === null) {
     try {
       const version = probe();
       return { ok: true, builtBy: "user", tensorflowVersion: version, libtensorflow: "the libtensorflow your tfjs-node install brought" };
@@ -185,7 +190,7 @@ function run(args: Args): NativeStatus {
   checkPlatform();
   const wheel = findWheel(args.venv);
   const stamp = fileStamp(path.join(wheel, "libtensorflow_cc.so.2"));
-  if (!args.force && hasBinding && before?.ok && before.builtBy === "course" && before.wheelStamp === stamp) {
+  if (!args.force && hasBinding && before?.wheelStamp === stamp) {
     return { ...before, tensorflowVersion: probe() };
   }
   if (!commandWorks("c++", ["--version"]) || !commandWorks("make", ["--version"])) {
@@ -195,14 +200,15 @@ function run(args: Args): NativeStatus {
   const nodeGyp = findNodeGyp();
   linkWheel(wheel);
   compile(nodeGyp, nodeDir);
-  const version = probe();
-  return {
+  const built: BuiltStatus = {
     ok: true,
     builtBy: "course",
-    tensorflowVersion: version,
+    tensorflowVersion: probe(),
     libtensorflow: `the pip tensorflow-cpu ${wheelVersion(wheel)} wheel in ${path.relative(ROOT, args.venv) || args.venv}`,
     wheelStamp: stamp,
   };
+  fs.writeFileSync(BUILD_RECORD, JSON.stringify(built, null, 2) + "\n");
+  return built;
 }
 
 function main(): void {
