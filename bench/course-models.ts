@@ -1,12 +1,17 @@
 /**
- * The course's models, as far as the training backends care: their layers, losses and input shapes.
- * Used by the training-step benchmark and by the test that checks every one of them can train on wasm.
+ * The course's models, as far as the training backends care: architecture (from the one definition in
+ * lib/models/course-architectures.ts), loss, optimiser, batch and input shape. Used by the training-step
+ * benchmark (tf.js backends and, through bench/keras_peer.py, Keras) and by the test that checks every
+ * one of them can train on wasm.
  * Inputs and labels are random (seeded): only the arithmetic matters here, not what is learnt.
  */
 import * as tf from "@tensorflow/tfjs";
 import * as arch from "../lib/models/course-architectures";
 
-export interface CourseModel {
+export type Target = "regression" | "binary" | "onehot" | "input";
+
+/** How the course trains one model: enough to rebuild the same step in tf.js or in Keras. */
+export interface CourseModelSpec {
   /** Short id used on the bench command line. */
   id: string;
   /** What the table prints. */
@@ -17,28 +22,25 @@ export interface CourseModel {
   batch: number;
   /** True when one training step on the pure-JS cpu backend takes about ten seconds or more (convolutions). */
   slowOnCpu: boolean;
+  architecture: () => tf.Sequential;
+  loss: "meanSquaredError" | "binaryCrossentropy" | "categoricalCrossentropy";
+  optimizer: "adam" | "sgd";
+  target: Target;
+  /** Number of classes for one-hot targets. */
+  classes?: number;
+}
+
+export interface CourseModel extends CourseModelSpec {
   /** A fresh, compiled model. */
   build(): tf.LayersModel;
   /** A seeded random batch of inputs and matching targets. */
   makeBatch(batch: number, seed: number): { xs: tf.Tensor; ys: tf.Tensor };
 }
 
-type Layer = tf.layers.Layer;
-
-/** The loss and optimiser the course trains each model with. */
-function compiled(model: tf.Sequential, loss: string, optimizer: "adam" | "sgd" = "adam"): tf.LayersModel {
-  model.compile({ loss, optimizer });
-  return model;
-}
-
-function sequential(layers: Layer[], loss: string): tf.LayersModel {
-  return compiled(tf.sequential({ layers }), loss);
-}
-
 const relu = "relu" as const;
 
 /** Uniform inputs and labels of the right kind for the loss. */
-function batchOf(inputShape: number[], target: "regression" | "binary" | "onehot" | "input", classes = 1) {
+function batchOf(inputShape: number[], target: Target, classes = 1) {
   return (batch: number, seed: number): { xs: tf.Tensor; ys: tf.Tensor } =>
     tf.tidy(() => {
       const xs = tf.randomUniform([batch, ...inputShape], 0, 1, "float32", seed);
@@ -53,74 +55,101 @@ function batchOf(inputShape: number[], target: "regression" | "binary" | "onehot
     });
 }
 
-const conv = (filters: number, kernelSize: number, extra: object = {}): Layer =>
-  tf.layers.conv2d({ filters, kernelSize, activation: relu, ...extra });
+function courseModel(spec: CourseModelSpec): CourseModel {
+  return {
+    ...spec,
+    build: () => {
+      const m = spec.architecture();
+      m.compile({ loss: spec.loss, optimizer: spec.optimizer });
+      return m;
+    },
+    makeBatch: batchOf(spec.inputShape, spec.target, spec.classes),
+  };
+}
 
 export const courseModels: CourseModel[] = [
-  {
+  courseModel({
     id: "dense-sqrt",
     label: "dense 1-100-120-1",
     inputShape: [1],
     batch: 100,
     slowOnCpu: false,
-    build: () => compiled(arch.regressionDense(), "meanSquaredError"),
-    makeBatch: batchOf([1], "regression"),
-  },
-  {
+    architecture: arch.regressionDense,
+    loss: "meanSquaredError",
+    optimizer: "adam",
+    target: "regression",
+  }),
+  courseModel({
     id: "dense-rick",
     label: "dense on 90x160x3",
     inputShape: [90, 160, 3],
     batch: 100,
     slowOnCpu: false,
-    build: () => compiled(arch.rickDense(), "binaryCrossentropy"),
-    makeBatch: batchOf([90, 160, 3], "binary"),
-  },
-  {
+    architecture: arch.rickDense,
+    loss: "binaryCrossentropy",
+    optimizer: "adam",
+    target: "binary",
+  }),
+  courseModel({
     id: "cnn-rick",
     label: "CNN 90x160x3",
     inputShape: [90, 160, 3],
     batch: 100,
     slowOnCpu: true,
-    build: () => compiled(arch.rickCnn(), "binaryCrossentropy"),
-    makeBatch: batchOf([90, 160, 3], "binary"),
-  },
+    architecture: () => arch.rickCnn(),
+    loss: "binaryCrossentropy",
+    optimizer: "adam",
+    target: "binary",
+  }),
   autoencoderModel([90, 160, 3]),
-  {
+  courseModel({
     id: "dna",
     label: "DNA 1D CNN 200x4",
     inputShape: [200, 4],
     batch: 100,
     slowOnCpu: true,
-    build: () => compiled(arch.dnaCnn(), "categoricalCrossentropy", "sgd"),
-    makeBatch: batchOf([200, 4], "onehot", 3),
-  },
-  {
+    architecture: arch.dnaCnn,
+    loss: "categoricalCrossentropy",
+    optimizer: "sgd",
+    target: "onehot",
+    classes: 3,
+  }),
+  courseModel({
     id: "cifar",
     label: "CIFAR CNN 32x32x3",
     inputShape: [32, 32, 3],
     batch: 100,
     slowOnCpu: true,
-    build: () => compiled(arch.cifarCnn(), "categoricalCrossentropy"),
-    makeBatch: batchOf([32, 32, 3], "onehot", 3),
-  },
-  {
+    architecture: arch.cifarCnn,
+    loss: "categoricalCrossentropy",
+    optimizer: "adam",
+    target: "onehot",
+    classes: 3,
+  }),
+  courseModel({
     id: "mnist-dense",
     label: "MNIST dense 784-128-10",
     inputShape: [784],
     batch: 100,
     slowOnCpu: false,
-    build: () => compiled(arch.mnistDense(), "categoricalCrossentropy"),
-    makeBatch: batchOf([784], "onehot", 10),
-  },
-  {
+    architecture: arch.mnistDense,
+    loss: "categoricalCrossentropy",
+    optimizer: "adam",
+    target: "onehot",
+    classes: 10,
+  }),
+  courseModel({
     id: "mnist-cnn",
     label: "MNIST convnet",
     inputShape: [28, 28, 1],
     batch: 100,
     slowOnCpu: true,
-    build: () => compiled(arch.mnistConvnet(), "categoricalCrossentropy"),
-    makeBatch: batchOf([28, 28, 1], "onehot", 10),
-  },
+    architecture: arch.mnistConvnet,
+    loss: "categoricalCrossentropy",
+    optimizer: "adam",
+    target: "onehot",
+    classes: 10,
+  }),
 ];
 
 /**
@@ -129,57 +158,65 @@ export const courseModels: CourseModel[] = [
  */
 export function autoencoderModel(inputShape: number[]): CourseModel {
   const [h, w, c] = inputShape;
-  return {
+  return courseModel({
     id: "autoencoder",
     label: `conv autoencoder ${h}x${w}x${c}`,
     inputShape,
     batch: 32,
     slowOnCpu: true,
-    build: () => compiled(arch.convAutoencoder(inputShape), "binaryCrossentropy"),
-    makeBatch: batchOf(inputShape, "input"),
-  };
+    architecture: () => arch.convAutoencoder(inputShape),
+    loss: "binaryCrossentropy",
+    optimizer: "adam",
+    target: "input",
+  });
 }
 
 /** Models with layers the course uses beyond the list above: Embedding (gather) and BatchNormalization. */
 export const extraModels: CourseModel[] = [
   {
-    id: "embedding",
-    label: "embedding 1000x16, 20 tokens",
-    inputShape: [20],
-    batch: 100,
-    slowOnCpu: false,
-    build: () =>
-      sequential(
-        [
-          tf.layers.embedding({ inputDim: 1000, outputDim: 16, inputLength: 20 }),
-          tf.layers.flatten(),
-          tf.layers.dense({ units: 1, activation: "sigmoid" }),
-        ],
-        "binaryCrossentropy",
-      ),
+    ...courseModel({
+      id: "embedding",
+      label: "embedding 1000x16, 20 tokens",
+      inputShape: [20],
+      batch: 100,
+      slowOnCpu: false,
+      architecture: () =>
+        tf.sequential({
+          layers: [
+            tf.layers.embedding({ inputDim: 1000, outputDim: 16, inputLength: 20 }),
+            tf.layers.flatten(),
+            tf.layers.dense({ units: 1, activation: "sigmoid" }),
+          ],
+        }),
+      loss: "binaryCrossentropy",
+      optimizer: "adam",
+      target: "binary",
+    }),
+    // token ids, not uniform floats
     makeBatch: (batch, seed) =>
       tf.tidy(() => ({
         xs: tf.randomUniform([batch, 20], 0, 1000, "float32", seed).floor(),
         ys: tf.randomUniform([batch, 1], 0, 1, "float32", seed + 1).round(),
       })),
   },
-  {
+  courseModel({
     id: "batchnorm",
     label: "conv + batchNormalization",
     inputShape: [16, 16, 3],
     batch: 100,
     slowOnCpu: true,
-    build: () =>
-      sequential(
-        [
-          conv(8, 3, { inputShape: [16, 16, 3] }),
+    architecture: () =>
+      tf.sequential({
+        layers: [
+          tf.layers.conv2d({ inputShape: [16, 16, 3], filters: 8, kernelSize: 3, activation: relu }),
           tf.layers.batchNormalization(),
           tf.layers.averagePooling2d({ poolSize: 2 }),
           tf.layers.flatten(),
           tf.layers.dense({ units: 1, activation: "sigmoid" }),
         ],
-        "binaryCrossentropy",
-      ),
-    makeBatch: batchOf([16, 16, 3], "binary"),
-  },
+      }),
+    loss: "binaryCrossentropy",
+    optimizer: "adam",
+    target: "binary",
+  }),
 ];

@@ -5,18 +5,28 @@
  *   npm run bench -- --quick            fewer steps, no autoencoder (about a minute)
  *   npm run bench -- --models=cnn-rick,dna --backends=wasm --steps=5 --cpu-all
  *
- * Each cell is the median of a few steps after warm-up steps (batch 100, the autoencoder 32),
- * with the ratio to the fastest backend for that model.
+ * Each cell is the median of a few steps after warm-up steps (batch 100, the autoencoder 32). The peer
+ * is Keras from the project's .venv, measured in the same run on the same models (rebuilt from the
+ * tf.js model JSON by bench/keras_peer.py: same layers, loss, optimiser, batch); every backend's column
+ * shows its ratio to Keras (to the fastest backend where Keras is missing). --backends may name keras.
  */
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { spawnSync } from "child_process";
 import * as tf from "@tensorflow/tfjs";
 import { courseModels, CourseModel } from "./course-models";
 import { BackendName, listBackends } from "../lib/backend/select-backend";
+
+type Column = BackendName | "keras";
+const ROOT = path.resolve(__dirname, "..");
+const PYTHON = path.join(ROOT, ".venv", "bin", "python");
 
 interface BenchArgs {
   quick: boolean;
   cpuAll: boolean;
   models: string[] | null;
-  backends: BackendName[] | null;
+  backends: Column[] | null;
   steps: number | null;
 }
 
@@ -27,7 +37,7 @@ function parseArgs(argv: string[]): BenchArgs {
     if (key === "--quick") args.quick = true;
     else if (key === "--cpu-all") args.cpuAll = true;
     else if (key === "--models" && value) args.models = value.split(",");
-    else if (key === "--backends" && value) args.backends = value.split(",") as BackendName[];
+    else if (key === "--backends" && value) args.backends = value.split(",") as Column[];
     else if (key === "--steps" && value && Number(value) >= 1) args.steps = Math.floor(Number(value));
     else throw new Error(`bench: unknown argument '${a}' (see the top of bench/train-step.ts)`);
   }
@@ -75,6 +85,38 @@ async function timeSteps(m: CourseModel, steps: number | null, quick: boolean): 
   return { ms: median(times), steps: n, params };
 }
 
+/** The same models, timed in Keras by bench/keras_peer.py; null (with a line saying why) when Keras is missing. */
+function timeInKeras(models: CourseModel[], steps: number | null, quick: boolean): { version: string; timings: Map<string, Timing> } | null {
+  if (!fs.existsSync(PYTHON)) {
+    console.log("(keras unavailable: no .venv; bash scripts/course.sh setup installs it)");
+    return null;
+  }
+  const specs = models.map((m) => {
+    const model = m.architecture();
+    const topology = model.toJSON(null, false);
+    model.dispose();
+    const n = steps ?? (m.slowOnCpu && m.id === "autoencoder" ? (quick ? 1 : 3) : quick ? 5 : 9);
+    return { id: m.id, topology, loss: m.loss, optimizer: m.optimizer, batch: m.batch, inputShape: m.inputShape, target: m.target, classes: m.classes ?? 1, steps: n };
+  });
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "bench-")), "spec.json");
+  fs.writeFileSync(file, JSON.stringify(specs));
+  const r = spawnSync(PYTHON, [path.join(ROOT, "bench", "keras_peer.py"), file], { encoding: "utf8", maxBuffer: 1 << 24 });
+  fs.rmSync(path.dirname(file), { recursive: true, force: true });
+  if (r.status !== 0) {
+    console.log(`(keras unavailable: ${(r.stderr || "").trim().split("\n").pop()})`);
+    return null;
+  }
+  const lines = r.stdout.trim().split("\n").map((l) => JSON.parse(l));
+  const head = lines.shift() as { keras: string; backend: string };
+  const timings = new Map<string, Timing>();
+  for (const l of lines as { id: string; ms: number; steps: number; params: number }[]) {
+    timings.set(l.id, { ms: l.ms, steps: l.steps, params: l.params });
+    const label = models.find((m) => m.id === l.id)?.label ?? l.id;
+    console.log(`  ${"keras".padEnd(10)} ${label.padEnd(28)} ${formatMs(l.ms).padStart(8)} ms (median of ${l.steps})`);
+  }
+  return { version: `Keras ${head.keras} on ${head.backend}`, timings };
+}
+
 function formatMs(ms: number): string {
   return ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms.toFixed(2);
 }
@@ -91,7 +133,7 @@ async function main(): Promise<void> {
     args.models ? args.models.includes(m.id) : !(args.quick && m.id === "autoencoder"),
   );
 
-  const results = new Map<string, Map<BackendName, Timing>>();
+  const results = new Map<string, Map<Column, Timing>>();
   const started = performance.now();
   for (const b of available) {
     if (!(await tf.setBackend(b.name))) throw new Error(`bench: backend ${b.name} failed to start`);
@@ -104,11 +146,20 @@ async function main(): Promise<void> {
     }
   }
 
-  const names = available.map((b) => b.name);
-  const header = ["model", "params", "batch", ...names.map((n) => `${n} ms (x fastest)`)];
+  const keras = args.backends === null || args.backends.includes("keras") ? timeInKeras(models, args.steps, args.quick) : null;
+  if (keras) {
+    console.log(`keras: ${keras.version}`);
+    for (const [id, t] of keras.timings) {
+      if (!results.has(id)) results.set(id, new Map());
+      results.get(id)!.set("keras", t);
+    }
+  }
+  const names: Column[] = [...available.map((b) => b.name), ...(keras ? ["keras" as const] : [])];
+  const ref = keras ? "Keras" : "the fastest";
+  const header = ["model", "params", "batch", ...names.map((n) => `${n} ms (x ${ref})`)];
   const rows = models.map((m) => {
-    const r = results.get(m.id) ?? new Map<BackendName, Timing>();
-    const best = Math.min(...[...r.values()].map((t) => t.ms));
+    const r = results.get(m.id) ?? new Map<Column, Timing>();
+    const base = keras ? r.get("keras")?.ms : Math.min(...[...r.values()].map((t) => t.ms));
     const params = [...r.values()][0]?.params;
     return [
       m.label,
@@ -117,13 +168,13 @@ async function main(): Promise<void> {
       ...names.map((n) => {
         const t = r.get(n);
         if (!t) return n === "cpu" && m.slowOnCpu ? "skipped (slow)" : "-";
-        return `${formatMs(t.ms)} (x${(t.ms / best).toFixed(1)})`;
+        return base === undefined ? formatMs(t.ms) : `${formatMs(t.ms)} (x${(t.ms / base).toFixed(2)})`;
       }),
     ];
   });
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[]) => "| " + cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(" | ") + " |";
-  console.log(`\nTraining step, median ms (ratio to the fastest backend); total ${((performance.now() - started) / 1000).toFixed(0)} s`);
+  console.log(`\nTraining step, median ms (ratio to ${ref}); total ${((performance.now() - started) / 1000).toFixed(0)} s`);
   console.log(line(header));
   console.log("|" + widths.map((w, i) => (i === 0 ? "-".repeat(w + 2) : "-".repeat(w + 1) + ":")).join("|") + "|");
   for (const r of rows) console.log(line(r));
