@@ -15,6 +15,16 @@ export * from "./backend/wasm-training-kernels";
 export * from "./random/rng";
 
 // data
+export * from "./data/dna/chip-manifest";
+export * from "./data/dna/chip-source";
+export * from "./data/dna/fasta";
+export * from "./data/dna/generate-chip";
+export * from "./data/dna/layout";
+export * from "./data/dna/load-chip";
+export * from "./data/dna/motifs";
+export * from "./data/dna/n-filter";
+export * from "./data/dna/one-hot";
+export * from "./data/dna/planted-sites";
 export * from "./data/flowers/flowers17";
 export * from "./data/images/duplicates";
 export * from "./data/images/jpeg-encode";
