@@ -40,6 +40,7 @@ export * from "./data/mnist/idx";
 export * from "./data/mnist/image-set";
 export * from "./data/mnist/mnist";
 export * from "./data/mnist/stratified";
+export * from "./data/rick-morty/cast-record";
 export * from "./data/rick-morty/generate";
 export * from "./data/rick-morty/layout";
 export * from "./data/rick-morty/manifest";

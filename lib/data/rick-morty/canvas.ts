@@ -11,9 +11,23 @@ export type Rgb = readonly [number, number, number];
 /** Points of a polygon as [x, y] pairs. */
 export type Points = ReadonlyArray<readonly [number, number]>;
 
+/**
+ * A box of whole pixels: columns x0..x1-1 and rows y0..y1-1 (x1 and y1 are exclusive), in the
+ * frame's pixel coordinates with (0, 0) at the top left.
+ */
+export interface PixelBox {
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+}
+
 export class Canvas {
   /** `height × width × 3` colour values 0..255, row-major. */
   readonly data: Float32Array;
+  /** While `track` runs: the box of the pixels painted so far (null until the first one). */
+  private painted: PixelBox | null = null;
+  private tracking = false;
 
   /**
    * @param samples points tested per pixel along each axis (2 → 4 points): 1 gives hard edges.
@@ -27,6 +41,35 @@ export class Canvas {
     }
     this.data = new Float32Array(width * height * 3);
     this.fillRect(0, 0, width, height, background);
+  }
+
+  /**
+   * Runs `draw` and returns the box of every pixel it painted (any coverage at all), or null when
+   * it painted nothing inside the frame. Only watches: the pixels are exactly what `draw` alone
+   * would give. Calls do not nest.
+   */
+  track(draw: () => void): PixelBox | null {
+    if (this.tracking) throw new Error("Canvas.track: already tracking (calls do not nest)");
+    this.tracking = true;
+    this.painted = null;
+    try {
+      draw();
+      return this.painted;
+    } finally {
+      this.tracking = false;
+      this.painted = null;
+    }
+  }
+
+  private notePainted(x: number, y: number): void {
+    const b = this.painted;
+    if (b === null) this.painted = { x0: x, y0: y, x1: x + 1, y1: y + 1 };
+    else {
+      if (x < b.x0) b.x0 = x;
+      if (x + 1 > b.x1) b.x1 = x + 1;
+      if (y < b.y0) b.y0 = y;
+      if (y + 1 > b.y1) b.y1 = y + 1;
+    }
   }
 
   /** Mixes `color` into pixel (x, y) with weight `alpha` (0..1). */
@@ -58,7 +101,10 @@ export class Canvas {
           const py = y + (sy + 0.5) * step;
           for (let sx = 0; sx < s; sx++) if (inside(x + (sx + 0.5) * step, py)) hits++;
         }
-        if (hits > 0) this.blend(x, y, color, (alpha * hits) / total);
+        if (hits > 0) {
+          this.blend(x, y, color, (alpha * hits) / total);
+          if (this.tracking) this.notePainted(x, y);
+        }
       }
     }
   }

@@ -5,14 +5,16 @@
  * A manifest `.stand-in.json` at the root records the seed, the scale and whether the last run
  * finished. It is written before the first frame (complete: false) and again at the end, so a run
  * that dies half-way is noticed and redone. Folders holding JPEGs without a manifest are taken to
- * be someone's real course data and are never written to.
+ * be someone's real course data and are never written to. A second file, `.characters.json`
+ * (see cast-record.ts), records where each character was drawn in every file.
  */
 import * as fs from "fs";
 import * as path from "path";
 import { Rng } from "../../random/rng";
 import { encodeJpeg } from "../images/jpeg-encode";
 import { listFiles } from "../images/list-files";
-import { drawFrame } from "./scene";
+import { DrawnCharacter, drawFrameWithCast } from "./scene";
+import { buildCastRecord, readCastRecord, writeCastRecord } from "./cast-record";
 import { GENERATOR_NAME, GENERATOR_VERSION, MANIFEST_FILE, StandInManifest, readManifest, writeManifest } from "./manifest";
 import { DATA_ENV, rickMortyRoot } from "./source";
 import { Original, RickMortyPlan, originalKey, originalSeed, planRickMorty } from "./plan";
@@ -38,9 +40,14 @@ export interface GenerateOptions {
 
 /** Draws one original picture and encodes it as JPEG bytes. */
 export function renderOriginal(seed: number, o: Original): Buffer {
+  return renderOriginalWithCast(seed, o).jpeg;
+}
+
+/** `renderOriginal`, also saying where each character was drawn (the same bytes either way). */
+export function renderOriginalWithCast(seed: number, o: Original): { jpeg: Buffer; cast: DrawnCharacter[] } {
   const rng = new Rng(originalSeed(seed, o.set, o.index));
-  const canvas = drawFrame(rng, o.content, o.width, o.height);
-  return encodeJpeg(canvas.toRgbBytes(), o.width, o.height, JPEG_QUALITY);
+  const { canvas, cast } = drawFrameWithCast(rng, o.content, o.width, o.height);
+  return { jpeg: encodeJpeg(canvas.toRgbBytes(), o.width, o.height, JPEG_QUALITY), cast };
 }
 
 function manifestFor(seed: number, scale: number, plan: RickMortyPlan, complete: boolean): StandInManifest {
@@ -84,9 +91,11 @@ export function generateRickMorty(options: GenerateOptions): { files: number; se
   }
 
   fs.mkdirSync(root, { recursive: true });
+  const previousCast = readCastRecord(root);
   writeManifest(root, manifestFor(seed, scale, plan, false));
   // Originals shared by several files (altdata, duplicates) are encoded once per run.
   const cache = new Map<string, Buffer>();
+  const casts = new Map<string, DrawnCharacter[]>();
   let files = 0;
   for (const folder of folders) {
     const dir = dirs[folder];
@@ -96,14 +105,18 @@ export function generateRickMorty(options: GenerateOptions): { files: number; se
       const key = originalKey(o);
       let bytes = cache.get(key);
       if (bytes === undefined) {
-        bytes = renderOriginal(seed, o);
+        const r = renderOriginalWithCast(seed, o);
+        bytes = r.jpeg;
         cache.set(key, bytes);
+        casts.set(key, r.cast);
       }
       fs.writeFileSync(path.join(dir, frameFileName(folder, i)), bytes);
       files++;
     });
     log(`${FOLDER_SPECS[folder].dir}: ${plan[folder].length} frames`);
   }
+  // Where each character was drawn, for every folder (those not redone now keep their entries).
+  writeCastRecord(root, buildCastRecord(seed, scale, plan, casts, previousCast, folders));
   writeManifest(root, manifestFor(seed, scale, plan, true));
   return { files, seconds: (Date.now() - start) / 1000 };
 }
