@@ -9,6 +9,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { registerWasmTrainingKernels } from "./wasm-training-kernels";
 import { readNativeStatus } from "./native-status";
+import { registerNativeFastKernels } from "./native-fast-kernels";
 
 export type BackendName = "tensorflow" | "wasm" | "cpu";
 
@@ -119,6 +120,7 @@ async function tryTensorflow(): Promise<BackendAvailability> {
     // tfjs-node loaded but registered itself with another copy of tfjs-core.
     return fail("tfjs-node loaded but its backend is not registered here (two copies of @tensorflow/tfjs?)");
   }
+  registerNativeFastKernels();
   const problem = await activate("tensorflow");
   return problem ? fail(`tfjs-node ${problem}`) : { name: "tensorflow", available: true, detail: describeNative() };
 }

@@ -103,6 +103,24 @@ const CASES: OpCase[] = [
     run: withGrads((x, f) => tf.conv2dTranspose(x as tf.Tensor4D, f as tf.Tensor4D, [2, 10, 11, 3], 1, "valid")),
   },
   {
+    // what conv layers with a ReLU run; its gradient goes through step() (lib/backend/native-fast-kernels.ts)
+    name: "fused conv2d + bias + relu",
+    inputs: [x4(10, 12, 3), seeded([3, 3, 3, 4], 15), seeded([4], 16)],
+    run: withGrads((x, f, b) =>
+      tf.fused.conv2d({ x: x as tf.Tensor4D, filter: f as tf.Tensor4D, strides: 1, pad: "valid", bias: b, activation: "relu" }),
+    ),
+  },
+  {
+    name: "fused matMul + bias + relu (dense layers)",
+    inputs: [seeded([8, 30], 17), seeded([30, 7], 18), seeded([7], 19)],
+    run: withGrads((a, b, bias) => tf.fused.matMul({ a: a as tf.Tensor2D, b: b as tf.Tensor2D, bias, activation: "relu" })),
+  },
+  {
+    name: "step, with zeros and NaN",
+    inputs: [{ shape: [6], values: new Float32Array([-1, 0, 2, NaN, 1e-30, -1e-30]) }],
+    run: (x) => [tf.step(x), tf.step(x, 0.3)],
+  },
+  {
     name: "maxPool 2x2",
     inputs: [x4(8, 10, 3)],
     run: withGrads((x) => tf.maxPool(x as tf.Tensor4D, 2, 2, "valid")),
@@ -155,8 +173,10 @@ for (const c of CASES) {
     assert.equal(got.length, expected.length);
     got.forEach((g, k) => {
       assert.equal(g.length, expected[k].length, `result ${k}: length`);
-      const scale = 1 + Math.max(...expected[k].map(Math.abs));
-      const worst = Math.max(...g.map((v, i) => Math.abs(v - expected[k][i])));
+      const scale = 1 + Math.max(...expected[k].map((v) => (Number.isNaN(v) ? 0 : Math.abs(v))));
+      const nanMismatch = g.findIndex((v, i) => Number.isNaN(v) !== Number.isNaN(expected[k][i]));
+      assert.equal(nanMismatch, -1, `${c.name}, result ${k}: NaN at ${nanMismatch} on one side only`);
+      const worst = Math.max(0, ...g.map((v, i) => (Number.isNaN(v) ? 0 : Math.abs(v - expected[k][i]))));
       assert.ok(worst <= TOLERANCE * scale, `${c.name}, result ${k}: max difference ${worst} > ${TOLERANCE * scale}`);
     });
   });
