@@ -60,6 +60,7 @@ export * from "./models/linear-regression";
 
 // display
 export * from "./display/colormap";
+export * from "./display/heatmap-overlay";
 export * from "./display/image";
 export * from "./display/mime";
 export * from "./display/mini-chart";
@@ -76,6 +77,7 @@ export * from "./plotting/vegalite";
 // interpret
 export * from "./interpret/activations";
 export * from "./interpret/filter-visualisation";
+export * from "./interpret/grad-cam";
 
 // evaluate
 export * from "./evaluate/accuracy";

@@ -1,0 +1,107 @@
+/**
+ * A heatmap laid over a picture (a Grad-CAM map over the frame it explains): the map is resized to
+ * the picture with bilinear interpolation, coloured with a colour map (viridis by default), and
+ * alpha-blended over the picture with an opacity that rises with the value, so low values leave the
+ * picture visible and high values cover it with the map's brightest colours.
+ *
+ * Per pixel, with v the resized map value in [0, 1], c its colour (0..1 per channel), p the picture
+ * and `opacity` the largest alpha:  alpha = opacity · v,  out = (1 − alpha) · p + alpha · c.
+ */
+import { applyColorMap, checkColorMap, type ColorMapName } from "./colormap";
+import { toPixelArray, type ImageInput, type PixelArray } from "./image";
+
+export interface HeatmapOverlayOptions {
+  /** Alpha where the map is 1 (default 0.6); 0 leaves the picture unchanged. */
+  opacity?: number;
+  /** Colour map for the heatmap (default "viridis"). */
+  colorMap?: ColorMapName;
+  /** The picture's value range: "unit" = [0, 1] (default), "byte" = 0..255. */
+  range?: "unit" | "byte";
+}
+
+/**
+ * Bilinear resampling of a 2-D map to `height × width`, sampling at pixel centres (like
+ * `tf.image.resizeBilinear` with half-pixel centres): the map's cells are stretched over the
+ * picture, edge cells are held constant over the outer half-cell.
+ */
+export function resizeHeatmap(map: readonly (readonly number[])[], height: number, width: number): number[][] {
+  const h0 = map.length;
+  const w0 = h0 > 0 ? map[0].length : 0;
+  if (h0 === 0 || w0 === 0) throw new Error("resizeHeatmap: the map is empty");
+  if (map.some((r) => r.length !== w0)) throw new Error("resizeHeatmap: the map's rows differ in length");
+  if (!Number.isInteger(height) || !Number.isInteger(width) || height <= 0 || width <= 0) {
+    throw new Error(`resizeHeatmap: the size must be positive whole numbers, got ${height}×${width} (height×width)`);
+  }
+  const sy = h0 / height;
+  const sx = w0 / width;
+  const xs = Array.from({ length: width }, (_, x) => {
+    const fx = Math.min(Math.max((x + 0.5) * sx - 0.5, 0), w0 - 1);
+    const x0 = Math.floor(fx);
+    return { x0, x1: Math.min(x0 + 1, w0 - 1), t: fx - x0 };
+  });
+  return Array.from({ length: height }, (_, y) => {
+    const fy = Math.min(Math.max((y + 0.5) * sy - 0.5, 0), h0 - 1);
+    const y0 = Math.floor(fy);
+    const y1 = Math.min(y0 + 1, h0 - 1);
+    const ty = fy - y0;
+    return xs.map(({ x0, x1, t }) => {
+      const top = map[y0][x0] + (map[y0][x1] - map[y0][x0]) * t;
+      const bottom = map[y1][x0] + (map[y1][x1] - map[y1][x0]) * t;
+      return top + (bottom - top) * ty;
+    });
+  });
+}
+
+/** Where `map` is largest once resized to `height × width` (what a viewer of the overlay sees as its peak). */
+export function heatmapPeakAt(map: readonly (readonly number[])[], height: number, width: number): { x: number; y: number } {
+  const big = resizeHeatmap(map, height, width);
+  let best = -Infinity;
+  let at = { x: 0, y: 0 };
+  big.forEach((row, y) => row.forEach((v, x) => {
+    if (v > best) {
+      best = v;
+      at = { x, y };
+    }
+  }));
+  return at;
+}
+
+/**
+ * The picture with the heatmap blended over it, as RGB values in [0, 1] (a `PixelArray` that
+ * `showImage` / `showImages` accept). The picture may be [h, w, 3] or [h, w, 1] (grey), a tensor
+ * (a batch of one is fine) or arrays; the map is any [rows][cols] array with values in [0, 1].
+ */
+export function heatmapOverlay(picture: ImageInput, heatmap: readonly (readonly number[])[], options: HeatmapOverlayOptions = {}): PixelArray {
+  const opacity = options.opacity ?? 0.6;
+  if (!(opacity >= 0 && opacity <= 1)) throw new Error(`heatmapOverlay: opacity must be in [0, 1], got ${opacity}`);
+  const colorMap = checkColorMap(options.colorMap ?? "viridis");
+  const range = options.range ?? "unit";
+  if (range !== "unit" && range !== "byte") throw new Error(`heatmapOverlay: range must be "unit" or "byte", got ${String(range)}`);
+  heatmap.forEach((row, r) => row.forEach((v, c) => {
+    if (!(v >= -1e-6 && v <= 1 + 1e-6)) {
+      throw new Error(`heatmapOverlay: heatmap value ${v} at [${r}][${c}] is outside [0, 1]; normalise the map first`);
+    }
+  }));
+  const pic = toPixelArray(picture);
+  if (pic.channels !== 1 && pic.channels !== 3) {
+    throw new Error(`heatmapOverlay: the picture needs 1 (grey) or 3 (RGB) channels, it has ${pic.channels}`);
+  }
+  const { height, width } = pic;
+  const big = resizeHeatmap(heatmap, height, width);
+  const unit = range === "byte" ? 1 / 255 : 1;
+  const out = new Float32Array(height * width * 3);
+  const colour = new Uint8Array(3);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const v = Math.min(1, Math.max(0, big[y][x]));
+      applyColorMap(colorMap, v, colour, 0);
+      const alpha = opacity * v;
+      const i = y * width + x;
+      for (let c = 0; c < 3; c++) {
+        const p = pic.data[i * pic.channels + (pic.channels === 1 ? 0 : c)] * unit;
+        out[i * 3 + c] = (1 - alpha) * p + alpha * (colour[c] / 255);
+      }
+    }
+  }
+  return { data: out, height, width, channels: 3 };
+}
