@@ -72,11 +72,14 @@ export * from "./display/training-progress";
 export * from "./plotting/charts";
 export * from "./plotting/history";
 export * from "./plotting/plotly";
+export * from "./plotting/sequence-logo";
 export * from "./plotting/vegalite";
 
 // interpret
 export * from "./interpret/activations";
+export * from "./interpret/filter-motifs";
 export * from "./interpret/filter-visualisation";
+export * from "./interpret/mutagenesis";
 export * from "./interpret/grad-cam";
 
 // evaluate
