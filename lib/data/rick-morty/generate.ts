@@ -19,7 +19,7 @@ import { GENERATOR_NAME, GENERATOR_VERSION, MANIFEST_FILE, StandInManifest, read
 import { DATA_ENV, rickMortyRoot } from "./source";
 import { Original, RickMortyPlan, originalKey, originalSeed, planRickMorty } from "./plan";
 import {
-  DEFAULT_ROOT, FOLDER_SPECS, RICK_MORTY_FOLDERS, RickMortyFolder, frameFileName, generatedNamePattern, rickMortyCounts, rickMortyPaths,
+  FOLDER_SPECS, standInRoot, RICK_MORTY_FOLDERS, RickMortyFolder, frameFileName, generatedNamePattern, rickMortyCounts, rickMortyPaths,
 } from "./layout";
 
 export const DEFAULT_SEED = 12345;
@@ -149,7 +149,7 @@ export interface EnsureResult {
 }
 
 /**
- * Makes sure the stand-in is complete under `root` (default "data/RickandMorty"): generates it on
+ * Makes sure the stand-in is complete under `root` (default standInRoot(scale)): generates it on
  * first use, redoes only the folders that are incomplete, and regenerates everything when the seed
  * or scale asked for differ from what is there. Frames it did not write are never touched.
  */
@@ -161,9 +161,9 @@ export function ensureRickMortyData(options: EnsureOptions = {}): EnsureResult {
     options.log?.(`using the frames in ${root} (${DATA_ENV}); nothing generated`);
     return { root, status: "existing", written: [], seconds: (Date.now() - start) / 1000 };
   }
-  const root = options.root ?? DEFAULT_ROOT;
-  const seed = options.seed ?? DEFAULT_SEED;
   const scale = options.scale ?? 1;
+  const root = options.root ?? standInRoot(scale);
+  const seed = options.seed ?? DEFAULT_SEED;
   const expected = rickMortyCounts(scale);
   const manifest = readManifest(root);
   const seconds = (): number => (Date.now() - start) / 1000;

@@ -18,6 +18,11 @@ import * as path from "path";
 /** Where the stand-in goes by default: the course's own path, relative to the project root. */
 export const DEFAULT_ROOT = path.join("data", "RickandMorty");
 
+/** Where the stand-in of one scale lives: full scale in DEFAULT_ROOT, smaller ones beside it, so that a fast and a full run never regenerate each other's frames. */
+export function standInRoot(scale: number): string {
+  return scale === 1 ? DEFAULT_ROOT : `${DEFAULT_ROOT}-scale-${scale}`;
+}
+
 /** The folders, by a short key. */
 export type RickMortyFolder = "altRick" | "altNotRick" | "rickOnly" | "mortyOnly" | "both" | "neither" | "predictions";
 
