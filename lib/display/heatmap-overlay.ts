@@ -105,3 +105,53 @@ export function heatmapOverlay(picture: ImageInput, heatmap: readonly (readonly 
   }
   return { data: out, height, width, channels: 3 };
 }
+
+/** A box of whole pixels: columns x0..x1-1, rows y0..y1-1 (the generator's `PixelBox`). */
+export interface BoxOutline {
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+}
+
+function checkRgbPicture(fn: string, image: PixelArray): void {
+  if (image.channels !== 3) throw new Error(`${fn}: expected an RGB picture (3 channels), got ${image.channels}`);
+}
+
+/** A copy of an RGB picture (values in [0, 1]) with a one-pixel outline drawn along the box's edge pixels. */
+export function outlineBox(image: PixelArray, box: BoxOutline, colour: readonly [number, number, number] = [1, 0.2, 0.2]): PixelArray {
+  checkRgbPicture("outlineBox", image);
+  const { width, height } = image;
+  const out = Float32Array.from(image.data);
+  const x0 = Math.max(0, box.x0);
+  const y0 = Math.max(0, box.y0);
+  const x1 = Math.min(width, box.x1) - 1; // last column inside
+  const y1 = Math.min(height, box.y1) - 1;
+  if (x1 < x0 || y1 < y0) return { data: out, height, width, channels: 3 };
+  const paint = (x: number, y: number): void => {
+    for (let c = 0; c < 3; c++) out[(y * width + x) * 3 + c] = colour[c];
+  };
+  for (let x = x0; x <= x1; x++) {
+    paint(x, y0);
+    paint(x, y1);
+  }
+  for (let y = y0; y <= y1; y++) {
+    paint(x0, y);
+    paint(x1, y);
+  }
+  return { data: out, height, width, channels: 3 };
+}
+
+/** A copy of an RGB picture with a small plus sign (arms of `arm` pixels) centred on pixel (x, y). */
+export function markPoint(image: PixelArray, x: number, y: number, colour: readonly [number, number, number] = [1, 1, 1], arm = 2): PixelArray {
+  checkRgbPicture("markPoint", image);
+  const { width, height } = image;
+  const out = Float32Array.from(image.data);
+  for (let d = -arm; d <= arm; d++) {
+    for (const [px, py] of [[x + d, y], [x, y + d]]) {
+      if (px < 0 || py < 0 || px >= width || py >= height) continue;
+      for (let c = 0; c < 3; c++) out[(py * width + px) * 3 + c] = colour[c];
+    }
+  }
+  return { data: out, height, width, channels: 3 };
+}

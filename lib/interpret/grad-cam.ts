@@ -181,7 +181,8 @@ export function gradCamBatch(model: tf.LayersModel, images: tf.Tensor4D, options
       }
       const a = values.get(targetOut.id)!;
       const output = values.get(outId)! as tf.Tensor2D;
-      const mask = tf.oneHot(tf.tensor1d(chunkKs, "int32"), classes).mul(sign);
+      const pick = oneHotRows(chunkKs, classes); // [count, classes]: 1 at each image's class
+      const mask = pick.mul(sign);
       // The score as a function of the target's output; everything not downstream of it is fixed.
       const score = (replacement: tf.Tensor): tf.Scalar => {
         const vals = new Map<number, tf.Tensor>();
@@ -196,7 +197,7 @@ export function gradCamBatch(model: tf.LayersModel, images: tf.Tensor4D, options
       const rawMax = cam.max([1, 2]);
       const safe = tf.where(rawMax.greater(0), rawMax, tf.onesLike(rawMax));
       const normalised = cam.div(safe.reshape([count, 1, 1]));
-      const picked = output.mul(tf.oneHot(tf.tensor1d(chunkKs, "int32"), classes)).sum(1);
+      const picked = output.mul(pick).sum(1);
       return {
         heat: normalised.arraySync() as number[][][],
         rawMax: Array.from(rawMax.dataSync()),
@@ -234,6 +235,13 @@ export function gradCam(model: tf.LayersModel, image: tf.Tensor3D | tf.Tensor4D,
   } finally {
     if (batch !== image) batch.dispose();
   }
+}
+
+/** [n, classes] rows with a 1 at each class (tf.oneHot needs at least 2 classes; a sigmoid unit has 1). */
+function oneHotRows(ks: readonly number[], classes: number): tf.Tensor2D {
+  const v = new Float32Array(ks.length * classes);
+  ks.forEach((k, i) => (v[i * classes + k] = 1));
+  return tf.tensor2d(v, [ks.length, classes]);
 }
 
 /** Row and column of the largest value (the first in reading order when several are equal). */

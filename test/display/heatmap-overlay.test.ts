@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
-import { heatmapOverlay, heatmapPeakAt, resizeHeatmap } from "../../lib/display/heatmap-overlay";
+import { heatmapOverlay, heatmapPeakAt, markPoint, outlineBox, resizeHeatmap } from "../../lib/display/heatmap-overlay";
 
 tf.enableProdMode();
 
@@ -74,4 +74,17 @@ test("clear errors for maps outside [0, 1], bad options and odd pictures", () =>
   assert.throws(() => resizeHeatmap([], 2, 2), /the map is empty/);
   assert.throws(() => resizeHeatmap([[0, 1], [1]], 2, 2), /rows differ in length/);
   assert.throws(() => resizeHeatmap([[0]], 0, 2), /positive whole numbers/);
+});
+
+test("outlineBox draws the box's edge pixels and markPoint a plus sign, on copies", () => {
+  const black = { data: new Float32Array(5 * 4 * 3), height: 4, width: 5, channels: 3 };
+  const boxed = outlineBox(black, { x0: 1, y0: 1, x1: 4, y1: 4 }, [1, 0, 0]);
+  const red = (img: { data: ArrayLike<number>; width: number }, x: number, y: number): boolean => img.data[(y * img.width + x) * 3] === 1;
+  const rows = [0, 1, 2, 3].map((y) => [0, 1, 2, 3, 4].map((x) => (red(boxed, x, y) ? "#" : ".")).join(""));
+  assert.deepEqual(rows, [".....", ".###.", ".#.#.", ".###."]); // columns 1..3, rows 1..3; row 4 is outside the picture
+  assert.ok(Array.from(black.data).every((v) => v === 0));
+  const marked = markPoint(black, 0, 0, [1, 1, 1], 1);
+  const lit = [0, 1, 2, 3].map((y) => [0, 1, 2, 3, 4].map((x) => (red(marked, x, y) ? "+" : ".")).join(""));
+  assert.deepEqual(lit, ["++...", "+....", ".....", "....."]);
+  assert.throws(() => outlineBox({ data: [0], height: 1, width: 1, channels: 1 }, { x0: 0, y0: 0, x1: 1, y1: 1 }), /expected an RGB picture/);
 });

@@ -207,6 +207,31 @@ test("functional model with a branch that skips the layer; the default layer is 
   model.dispose();
 });
 
+test("one sigmoid unit (P(not Rick)): sign -1 gives the evidence for the other answer", () => {
+  // The region model's two scores folded into one unit: score = (bottom-right) − (top-left).
+  const base = regionModel();
+  const [k1, b1, k2, b2, dense] = base.getWeights();
+  const d = dense.arraySync() as number[][];
+  const one = tf.sequential();
+  one.add(tf.layers.conv2d({ inputShape: [S, S, 3], filters: 3, kernelSize: 1, activation: "relu", name: "features" }));
+  one.add(tf.layers.conv2d({ filters: 3, kernelSize: 1, activation: "relu", name: "gate" }));
+  one.add(tf.layers.flatten());
+  one.add(tf.layers.dense({ units: 1, activation: "sigmoid", name: "p" }));
+  const w1 = tf.tensor2d(d.map((r) => [r[1] - r[0]]));
+  const bias = tf.zeros([1]);
+  one.setWeights([k1, b1, k2, b2, w1, bias]);
+  tf.dispose([w1, bias]);
+  const image = twoSquares();
+  const forIt = gradCam(one, image, { layer: "features", classIndex: 0 });
+  const against = gradCam(one, image, { layer: "features", classIndex: 0, sign: -1 });
+  assert.ok(inBottomRight(forIt.peak.row, forIt.peak.col), JSON.stringify(forIt.peak));
+  assert.ok(inTopLeft(against.peak.row, against.peak.col), JSON.stringify(against.peak));
+  assert.ok(massShare(against.heatmap, inTopLeft) > 0.7);
+  assert.throws(() => gradCam(one, image, { layer: "features", classIndex: 1 }), /class index 1 is outside 0\.\.0 \(the model has 1 output unit\)/);
+  image.dispose();
+  [base, one].forEach((m) => m.dispose());
+});
+
 test("no tensor is left behind, also when a call fails", () => {
   const model = smallCnn();
   const x = tf.randomUniform([3, 14, 18, 3], 0, 1, "float32", 14) as tf.Tensor4D;
