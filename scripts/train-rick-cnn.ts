@@ -1,18 +1,22 @@
 /**
  * Trains the Rick and Morty CNN for longer than a notebook cell can, and saves the best model (by
- * validation accuracy) where the chapters load it:
+ * validation accuracy) where the chapters find it:
  *
- *   --task binary       Rick or not Rick (chapter 2): 1 sigmoid output, into models/rick-cnn/ (default)
- *   --task categorical  Rick / Morty / neither (chapter 3): 3 softmax outputs, no class weights,
- *                       into models/rick-morty-cat/
+ *   --task binary       Rick or not Rick (chapter 2): 1 sigmoid output
+ *   --task categorical  Rick / Morty / neither (chapter 3): 3 softmax outputs, the course's class
+ *                       weights 3, 3, 1 (--no-class-weights to leave them out)
  *
- *   npx tsx scripts/train-rick-cnn.ts [--task binary] [--epochs 50] [--minutes 35] [--out DIR] [--seed 12345]
+ *   npx tsx scripts/train-rick-cnn.ts [--task binary] [--epochs 50] [--minutes 60] [--out DIR] [--seed 12345]
  *   npx tsx scripts/train-rick-cnn.ts [--task T] --readme-only   (rewrite README.md from an existing training.json)
  *
- * Data: always the generated stand-in at full scale (made first if missing), never $RICK_MORTY_DATA,
- * so that the committed model is reproducible from this repository alone. The split is the
- * notebook's: setSeed(seed), then a permutation of all frames, the first 4,001 (binary: altdata's
- * two folders) or 3,001 (categorical: ThreeClassModel without Both) for training.
+ * Data: the frames in use — the course's own when $RICK_MORTY_DATA points at them, else the generated
+ * stand-in at full scale (made first if missing). The model goes to models/<name>/ for the stand-in
+ * (committed: reproducible from this repository alone) and to data/models/<name>-<fingerprint>/ for
+ * real frames (git-ignored: nothing derived from the course's frames is committed). training.json
+ * records the frames' fingerprint, and the chapters load the model whose fingerprint matches their
+ * frames (lib/training/trained-models.ts). The split is the notebook's: setSeed(seed), then a
+ * permutation of all frames, the first 4,001 (binary: altdata's two folders) or 3,001 (categorical:
+ * ThreeClassModel without Both) for training; both scaled when there are fewer frames.
  *
  * Training stops after --epochs, or earlier when one more epoch would overrun --minutes. The model
  * is saved after every epoch that improves the validation accuracy, and training.json next to it
@@ -26,8 +30,10 @@ import * as tf from "@tensorflow/tfjs";
 import { selectBackend } from "../lib/backend/select-backend";
 import { registerFileRouters } from "../lib/io/model-files";
 import { setSeed } from "../lib/random/rng";
-import { ensureRickMortyData, DEFAULT_SEED } from "../lib/data/rick-morty/generate";
-import { DEFAULT_ROOT, rickMortyPaths } from "../lib/data/rick-morty/layout";
+import { ensureRickMortyData } from "../lib/data/rick-morty/generate";
+import { describeRickMortySource } from "../lib/data/rick-morty/source";
+import { rickCnn } from "../lib/models/course-architectures";
+import { rickTaskFingerprint, rickTaskFolders, trainedModelDir, TrainedModelInfo } from "../lib/training/trained-models";
 import { loadLabelledFolders } from "../lib/data/images/load-labelled";
 import { splitIndices, takeRows } from "../lib/data/split";
 import { modelCheckpoint, resolveLogs } from "../lib/training/model-checkpoint";
@@ -44,11 +50,14 @@ interface Args {
   batchSize: number;
   nTrain: number;
   readmeOnly: boolean;
+  classWeights: boolean;
 }
 
-/** What training.json holds (the fields README.md uses). */
-interface TrainingInfo {
+/** What training.json holds (the fields README.md and the model lookup use). */
+interface TrainingInfo extends Partial<TrainedModelInfo> {
+  description?: string;
   task?: Task;
+  classWeight?: Record<number, number> | null;
   data: string;
   split: string;
   seed: number;
@@ -83,8 +92,9 @@ export function readmeText(info: TrainingInfo, out = path.join("models", "rick-c
     "",
     binary
       ? `- Network: 3 × (conv 5×5 ReLU + max-pool 2) with 20/20/64 filters, dense 100 ReLU, dropout 0.3, 1 sigmoid (760,605 parameters)`
-      : `- Network: 3 × (conv 5×5 ReLU + max-pool 2) with 20/20/64 filters, dense 100 ReLU, dropout 0.3, 3 softmax (760,807 parameters); no class weights`,
-    `- Data: ${info.data}`,
+      : `- Network: 3 × (conv 5×5 ReLU + max-pool 2) with 20/20/64 filters, dense 100 ReLU, dropout 0.3, 3 softmax (760,807 parameters); ` +
+        (info.classWeight ? `class weights ${JSON.stringify(info.classWeight)}` : "no class weights"),
+    `- Data: ${info.data}` + (info.fingerprint ? ` (fingerprint ${info.fingerprint})` : ""),
     `- Split: ${info.split}`,
     `- Seed: ${info.seed}; backend: ${info.backend}; batch size ${info.batchSize}; optimiser Adam, ` +
       (binary ? "binary cross-entropy" : "categorical cross-entropy"),
@@ -97,8 +107,8 @@ export function readmeText(info: TrainingInfo, out = path.join("models", "rick-c
     "|---|---|---|---|---|",
     ...rows,
     "",
-    "Reproduce (the stand-in data is generated first if missing; `--minutes` stops early on a slower machine,",
-    "and the wasm backend's multi-threaded sums may differ in the last digits between machines):",
+    "Reproduce (the stand-in data is generated first if missing; `--minutes` stops early on a slower machine;",
+    "native TensorFlow repeats a run exactly on one machine, other CPUs may differ in the last digits):",
     "",
     "```bash",
     `npx tsx scripts/train-rick-cnn.ts${taskFlag} --epochs ${info.epochsRun} --minutes 600 --seed ${info.seed}`,
@@ -112,7 +122,7 @@ function writeReadme(out: string, info: TrainingInfo): void {
 }
 
 function parseArgs(argv: readonly string[]): Args {
-  const a: Args = { task: "binary", epochs: 50, minutes: 35, out: "", seed: 12345, batchSize: 100, nTrain: 0, readmeOnly: false };
+  const a: Args = { task: "binary", epochs: 50, minutes: 60, out: "", seed: 12345, batchSize: 100, nTrain: 0, readmeOnly: false, classWeights: true };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     const value = (): string => {
@@ -130,41 +140,32 @@ function parseArgs(argv: readonly string[]): Args {
     else if (flag === "--seed") a.seed = Number(value());
     else if (flag === "--batch-size") a.batchSize = Number(value());
     else if (flag === "--readme-only") a.readmeOnly = true;
+    else if (flag === "--no-class-weights") a.classWeights = false;
     else if (flag === "--help" || flag === "-h") {
-      console.log("usage: train-rick-cnn [--task binary|categorical] [--epochs N] [--minutes M] [--out DIR] [--seed N] [--batch-size N] [--readme-only]");
+      console.log("usage: train-rick-cnn [--task binary|categorical] [--epochs N] [--minutes M] [--out DIR] [--seed N] [--batch-size N] [--no-class-weights] [--readme-only]");
       process.exit(0);
     } else throw new Error(`unknown argument ${flag} (try --help)`);
   }
-  if (a.out === "") a.out = path.join("models", a.task === "binary" ? "rick-cnn" : "rick-morty-cat");
   a.nTrain = a.task === "binary" ? 4001 : 3001;
   return a;
 }
 
-/** The chapters' CNN, layer for layer as in notebooks/02-rick-or-not-rick.ipynb (3 softmax outputs for categorical). */
+/** The chapters' CNN (lib/models/course-architectures.ts), compiled as the notebooks compile it. */
 function buildCnn(task: Task): tf.Sequential {
-  const model = tf.sequential();
-  model.add(tf.layers.conv2d({ inputShape: [90, 160, 3], filters: 20, kernelSize: 5, activation: "relu" }));
-  model.add(tf.layers.maxPooling2d({ poolSize: 2 }));
-  model.add(tf.layers.conv2d({ filters: 20, kernelSize: 5, activation: "relu" }));
-  model.add(tf.layers.maxPooling2d({ poolSize: 2 }));
-  model.add(tf.layers.conv2d({ filters: 64, kernelSize: 5, activation: "relu" }));
-  model.add(tf.layers.maxPooling2d({ poolSize: 2 }));
-  model.add(tf.layers.flatten());
-  model.add(tf.layers.dense({ units: 100, activation: "relu" }));
-  model.add(tf.layers.dropout({ rate: 0.3 }));
-  if (task === "binary") {
-    model.add(tf.layers.dense({ units: 1, activation: "sigmoid" }));
-    model.compile({ loss: "binaryCrossentropy", optimizer: "adam", metrics: ["binaryAccuracy"] });
-  } else {
-    model.add(tf.layers.dense({ units: 3, activation: "softmax" }));
-    model.compile({ loss: "categoricalCrossentropy", optimizer: "adam", metrics: ["categoricalAccuracy"] });
-  }
+  const binary = task === "binary";
+  const model = binary ? rickCnn() : rickCnn({ outputs: 3, activation: "softmax" });
+  model.compile({
+    loss: binary ? "binaryCrossentropy" : "categoricalCrossentropy",
+    optimizer: "adam",
+    metrics: [binary ? "binaryAccuracy" : "categoricalAccuracy"],
+  });
   return model;
 }
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   if (args.readmeOnly) {
+    if (args.out === "") throw new Error("--readme-only needs --out DIR");
     const info = JSON.parse(fs.readFileSync(path.join(args.out, "training.json"), "utf8")) as TrainingInfo;
     writeReadme(args.out, info);
     console.log(`wrote ${path.join(args.out, "README.md")} from training.json`);
@@ -174,26 +175,25 @@ async function main(): Promise<void> {
   const backend = await selectBackend();
   registerFileRouters();
 
-  const data = ensureRickMortyData({ root: DEFAULT_ROOT, seed: DEFAULT_SEED, scale: 1, log: (m) => console.log(m) });
-  const dirs = rickMortyPaths(data.root);
+  const data = ensureRickMortyData({ scale: 1, log: (m) => console.log(m) });
+  const standIn = data.status !== "existing";
+  const source = describeRickMortySource(data.root);
+  console.log(source);
   const binary = args.task === "binary";
-  const all = loadLabelledFolders({
-    folders: binary
-      ? [
-        { path: dirs.altRick, label: 0, name: "Rick" },
-        { path: dirs.altNotRick, label: 1, name: "not Rick" },
-      ]
-      : [
-        { path: dirs.rickOnly, label: 0, name: "Rick" },
-        { path: dirs.mortyOnly, label: 1, name: "Morty" },
-        { path: dirs.neither, label: 2, name: "Neither" },
-      ],
-  });
+  const fingerprint = rickTaskFingerprint(data.root, args.task);
+  if (args.out === "") args.out = trainedModelDir(args.task, fingerprint, standIn);
+  if (!standIn && path.resolve(args.out).startsWith(path.resolve("models") + path.sep)) {
+    throw new Error(`--out ${args.out}: models/ is committed, and nothing derived from the course's frames may be; use data/models/`);
+  }
+  console.log(`frames fingerprint ${fingerprint}; the model goes to ${args.out}`);
+  const all = loadLabelledFolders({ folders: rickTaskFolders(data.root, args.task) });
   if (!binary) {
     all.y.dispose();
     all.y = toCategorical(all.folderIndex, 3);
   }
   const n = all.x.shape[0];
+  const courseFrames = binary ? 5257 : 5071;
+  if (n !== courseFrames) args.nTrain = Math.round((n * args.nTrain) / courseFrames);
   const split = splitIndices(n, args.nTrain, setSeed(args.seed));
   const trainX = takeRows(all.x, split.train);
   const trainY = takeRows(all.y, split.train);
@@ -216,16 +216,20 @@ async function main(): Promise<void> {
   let epochStart = Date.now();
   let longestEpochMs = 0;
   let epochsRun = 0;
+  const epochSeconds: number[] = [];
+  const classWeight = !binary && args.classWeights ? { 0: 3, 1: 3, 2: 1 } : null;
 
   const writeInfo = (): void => {
     const best = checkpoint.bestEpoch;
-    const info = {
-      description: binary
-        ? "Chapter 2 CNN (Rick or not Rick) trained by scripts/train-rick-cnn.ts on the generated stand-in"
-        : "Chapter 3 CNN (Rick / Morty / neither, no class weights) trained by scripts/train-rick-cnn.ts on the generated stand-in",
+    const sorted = [...epochSeconds].sort((x, y) => x - y);
+    const info: TrainingInfo = {
+      description: (binary ? "Chapter 2 CNN (Rick or not Rick)" : "Chapter 3 CNN (Rick / Morty / neither)") +
+        ` trained by scripts/train-rick-cnn.ts on ${standIn ? "the generated stand-in" : "the course's frames"}`,
       task: args.task,
-      data: `generated Rick and Morty stand-in, seed ${DEFAULT_SEED}, scale 1 (` +
-        all.classNames.map((c, k) => `${all.counts[k]} ${c}`).join(", ") + ")",
+      fingerprint,
+      frames: n,
+      classWeight,
+      data: `${source.replace(/^Data: /, "").replace(/\.$/, "")} (` + all.classNames.map((c, k) => `${all.counts[k]} ${c}`).join(", ") + ")",
       split: `setSeed(${args.seed}); permutation of ${n} frames; first ${args.nTrain} training, ${n - args.nTrain} validation`,
       seed: args.seed,
       backend: backend.name,
@@ -237,6 +241,7 @@ async function main(): Promise<void> {
       trainAccuracyAtBest: history[metric]?.[best] ?? null,
       majorityBaselineVal: baseline.accuracy,
       minutes: (Date.now() - started) / 60_000,
+      secondsPerEpoch: sorted.length ? sorted[Math.floor(sorted.length / 2)] : undefined,
       history,
     };
     fs.writeFileSync(path.join(args.out, "training.json"), JSON.stringify(info, null, 1) + "\n");
@@ -258,6 +263,7 @@ async function main(): Promise<void> {
       epochsRun = epoch + 1;
       const ms = Date.now() - epochStart;
       longestEpochMs = Math.max(longestEpochMs, ms);
+      epochSeconds.push(ms / 1000);
       const line = Object.entries(values).map(([k, v]) => `${k} ${v.toFixed(4)}`).join(", ");
       console.log(`epoch ${epoch + 1}/${args.epochs} (${(ms / 1000).toFixed(0)} s): ${line}`);
       writeInfo();
@@ -275,6 +281,7 @@ async function main(): Promise<void> {
     validationData: [valX, valY],
     shuffle: true,
     verbose: 0,
+    ...(classWeight ? { classWeight } : {}),
     callbacks: [checkpoint, new Budget()],
   });
   writeInfo();
