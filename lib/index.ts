@@ -49,6 +49,7 @@ export * from "./data/seq";
 export * from "./data/split";
 
 // io
+export * from "./io/keras/load";
 export * from "./io/model-files";
 export * from "./io/weight-files";
 
