@@ -27,6 +27,7 @@ export * from "./data/dna/one-hot";
 export * from "./data/dna/planted-sites";
 export * from "./data/flowers/flowers17";
 export * from "./data/images/duplicates";
+export * from "./data/images/fingerprint";
 export * from "./data/images/jpeg-encode";
 export * from "./data/images/jpeg";
 export * from "./data/images/list-files";
@@ -55,6 +56,7 @@ export * from "./io/weight-files";
 
 // training
 export * from "./training/model-checkpoint";
+export * from "./training/trained-models";
 
 // models
 export * from "./models/linear-regression";

@@ -93,7 +93,7 @@ async function tryActivate(name: BackendName): Promise<string | null> {
 /** Why tfjs-node is not there, from what the setup script recorded. */
 function whyNoNative(e: unknown): string {
   const status = readNativeStatus();
-  if (status && !status.ok) return `native TensorFlow not built: ${status.reason}`;
+  if (status && status.ok === false) return `native TensorFlow not built: ${status.reason}`;
   const missing = (e as { code?: string }).code === "MODULE_NOT_FOUND" && firstLine(e).includes("@tensorflow/tfjs-node'");
   if (missing) return "tfjs-node not installed (bash scripts/course.sh setup builds it)";
   if (/tfjs_binding\.node/.test(firstLine(e))) return "tfjs-node's native addon is not built (bash scripts/course.sh setup builds it)";
@@ -105,7 +105,7 @@ function describeNative(): string {
   const backend = tf.engine().findBackend("tensorflow") as unknown as { binding?: { TF_Version?: string } } | null;
   const version = backend?.binding?.TF_Version ?? "(version unknown)";
   const status = readNativeStatus();
-  const from = status?.ok ? `; libtensorflow from ${status.libtensorflow}` : "";
+  const from = status && status.ok === true ? `; libtensorflow from ${status.libtensorflow}` : "";
   return `native TensorFlow ${version} via tfjs-node${from}`;
 }
 

@@ -115,9 +115,11 @@ export function describeMissingModel(task: RickTask, fingerprint: string, frames
     const perEpoch = known.info.secondsPerEpoch! * (frames / Math.max(1, known.info.frames)) *
       ((SLOWDOWN[backend] ?? 1) / (SLOWDOWN[known.info.backend] ?? 1));
     const epochs = known.info.epochsRun;
-    time = ` It takes about ${Math.max(1, Math.round((perEpoch * epochs) / 60))} minutes for ${epochs} epochs on the ${backend} backend ` +
+    const minutes = Math.max(1, Math.round((perEpoch * epochs) / 60));
+    time = ` It takes about ${minutes} minute${minutes === 1 ? "" : "s"} for ${epochs} epochs on the ${backend} backend ` +
       `(${perEpoch.toFixed(0)} s per epoch).`;
   }
   return `No trained ${task} model matches these frames (fingerprint ${fingerprint}). ` +
-    `Make one with: npx tsx scripts/train-rick-cnn.ts${flag} (it trains on the frames in use and writes under data/models/).${time}`;
+    `Make one with: npx tsx scripts/train-rick-cnn.ts${flag} (it trains on the course's frames when RICK_MORTY_DATA ` +
+    `points at them, writing under data/models/, else on the full stand-in).${time}`;
 }
