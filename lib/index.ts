@@ -51,6 +51,7 @@ export * from "./data/split";
 
 // io
 export * from "./io/keras/load";
+export * from "./io/keras/write";
 export * from "./io/model-files";
 export * from "./io/weight-files";
 

@@ -7,6 +7,11 @@ Jupyter error empty), then exits with status 1.
 
     python scripts/run_notebooks.py notebooks/01-*.ipynb [--html-dir handouts] [--executed-dir DIR]
                                    [--timeout 600] [--fast]
+    python scripts/run_notebooks.py --render-only --html-dir handouts handouts/notebooks/*.ipynb
+
+Handouts open with no network: math is drawn as SVG when they are written and no CDN script is
+referenced (scripts/handout_html.py). --render-only writes handouts from notebooks that already ran
+(no kernel), e.g. after a change to the handout template.
 """
 from __future__ import annotations
 
@@ -81,11 +86,10 @@ def execute(path: Path, timeout: int) -> tuple[object, int | None, str]:
 
 
 def write_html(nb, target: Path) -> None:
-    from nbconvert import HTMLExporter
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from handout_html import write_handout
 
-    exporter = HTMLExporter(template_name="lab")
-    body, _ = exporter.from_notebook_node(nb)
-    target.write_text(body, encoding="utf8")
+    write_handout(nb, target)
 
 
 def main() -> int:
@@ -95,7 +99,11 @@ def main() -> int:
     parser.add_argument("--executed-dir", type=Path, help="write the executed .ipynb here")
     parser.add_argument("--timeout", type=int, default=900, help="seconds allowed per cell")
     parser.add_argument("--fast", action="store_true", help="set COURSE_FAST=1: fewer samples and epochs")
+    parser.add_argument("--render-only", action="store_true",
+                        help="do not execute: write the HTML handouts of notebooks that already ran (needs --html-dir)")
     args = parser.parse_args()
+    if args.render_only and not args.html_dir:
+        parser.error("--render-only needs --html-dir")
 
     os.environ["JUPYTER_PATH"] = str(ROOT / "jupyter") + os.pathsep + os.environ.get("JUPYTER_PATH", "")
     if args.fast:
@@ -110,6 +118,10 @@ def main() -> int:
         if not path.exists():
             print(f"no such notebook: {path}", file=sys.stderr)
             failures += 1
+            continue
+        if args.render_only:
+            write_html(nbformat.read(path, as_version=4), args.html_dir / (path.stem + ".html"))
+            print(f"html {path.name}", flush=True)
             continue
         start = time.time()
         nb, failed_at, reason = execute(path, args.timeout)
