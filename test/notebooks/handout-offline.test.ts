@@ -1,0 +1,171 @@
+/**
+ * Handouts stand alone: each one, opened in headless Chromium with every non-file request refused
+ * and the folder copied somewhere else, asks for nothing outside the machine and outside its own
+ * folder, shows no TeX source where math was written (every formula is drawn), decodes every image,
+ * draws every Plotly figure and throws no script error.
+ *
+ * Checked on: a fixture with every way of writing math (rendered without a kernel, --render-only),
+ * chapter 10 and the display fixture executed fresh in fast mode, and every handout in handouts/
+ * when that folder exists (after `bash scripts/course.sh handouts`; HANDOUTS_DIR picks another).
+ */
+import { test } from "node:test";
+import * as assert from "node:assert/strict";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { spawnSync } from "child_process";
+import { chromiumPath, openOffline } from "./offline-page";
+
+const root = path.resolve(__dirname, "..", "..");
+const python = path.join(root, ".venv", "bin", "python");
+const runner = path.join(root, "scripts", "run_notebooks.py");
+const noBrowser = chromiumPath ? false : "chromium is not installed";
+
+/** What the page drew; evaluated inside the handout. */
+const PROBE = String.raw`(() => {
+  const drawn = (el) => { const r = el.getBoundingClientRect(); return r.width > 0 && r.height > 0; };
+  // TeX left as text: $$..$$, $..$, \(..\), \[..\] or \begin{..} in what a reader sees of the prose.
+  const tex = /\$\$[\s\S]+?\$\$|\$[^$\n]+?\$|\\\([\s\S]*?\\\)|\\\[[\s\S]*?\\\]|\\begin\{[a-z]+\*?\}/g;
+  const prose = [...document.querySelectorAll(".jp-RenderedMarkdown, .jp-RenderedLatex")];
+  const texLeft = prose.flatMap((el) => el.innerText.match(tex) || []);
+  const math = [...document.querySelectorAll("mjx-container")];
+  const imgs = [...document.querySelectorAll("img")];
+  const plots = [...document.querySelectorAll('[id^="tsdl-plotly-"]')];
+  const svgOutputs = [...document.querySelectorAll(".jp-RenderedSVG svg")];
+  return {
+    texLeft,
+    math: math.length,
+    displayMath: math.filter((m) => m.getAttribute("display") === "true").length,
+    mathUndrawn: math.filter((m) => { const s = m.querySelector("svg"); return !s || !drawn(s) || !s.querySelector("use, path, rect"); }).length,
+    mathErrors: document.querySelectorAll("[data-mjx-error]").length,
+    images: imgs.length,
+    imagesUndecoded: imgs.filter((i) => !(i.complete && i.naturalWidth > 0)).map((i) => i.src.slice(0, 80)),
+    plots: plots.length,
+    plotsUndrawn: plots.filter((p) => !p.querySelector("svg.main-svg")).map((p) => p.textContent.slice(0, 80)),
+    svgUndrawn: svgOutputs.filter((s) => !drawn(s)).length,
+    links: [...document.querySelectorAll("a[href]")].map((a) => a.getAttribute("href")),
+  };
+})()`;
+/** The page is done once every Plotly figure is drawn (plotly.js is inlined, so this is quick). */
+const READY = `[...document.querySelectorAll('[id^="tsdl-plotly-"]')].every((p) => p.querySelector("svg.main-svg"))`;
+
+type Probe = {
+  texLeft: string[]; math: number; displayMath: number; mathUndrawn: number; mathErrors: number; images: number;
+  imagesUndecoded: string[]; plots: number; plotsUndrawn: string[]; svgUndrawn: number; links: string[];
+};
+
+/** Formulas a notebook's markdown cells hold, counted from the source (code spans and fences dropped). */
+function formulasIn(notebook: string): number {
+  const nb = JSON.parse(fs.readFileSync(notebook, "utf8"));
+  let n = 0;
+  for (const cell of nb.cells) {
+    if (cell.cell_type !== "markdown") continue;
+    let s: string = Array.isArray(cell.source) ? cell.source.join("") : cell.source;
+    s = s.replace(/```[\s\S]*?```/g, "").replace(/`[^`\n]*`/g, "").replace(/\\\$/g, "");
+    for (const re of [/\$\$[\s\S]+?\$\$/g, /\\\[[\s\S]*?\\\]/g, /\\begin\{([a-z]+\*?)\}[\s\S]*?\\end\{\1\}/g, /\$[^$]+?\$/g, /\\\([\s\S]*?\\\)/g]) {
+      n += (s.match(re) || []).length;
+      s = s.replace(re, " ");
+    }
+  }
+  return n;
+}
+
+/** References in the HTML that would load something from outside, whether or not the page ran them. */
+function remoteReferences(html: string): string[] {
+  const found: string[] = [];
+  const patterns = [
+    /<script\b[^>]*\bsrc\s*=\s*["']?([^"'\s>]+)/gi,
+    /<link\b[^>]*\bhref\s*=\s*["']?([^"'\s>]+)/gi,
+    /<(?:img|iframe|source|video|audio|embed)\b[^>]*\bsrc\s*=\s*["']?([^"'\s>]+)/gi,
+    /\bimport\s*\(\s*["']([^"']+)["']/g,
+    /\burl\(\s*["']?((?:https?:)?\/\/[^"')]+)/gi,
+    /@import\s+["']([^"']+)["']/gi,
+  ];
+  for (const re of patterns) for (const m of html.matchAll(re)) if (/^(https?:)?\/\//i.test(m[1])) found.push(m[1]);
+  return found;
+}
+
+/** Opens one handout offline and checks it; returns the probe for further checks. */
+async function checkHandout(file: string, folder: string, notebook?: string): Promise<Probe> {
+  const name = path.basename(file);
+  const html = fs.readFileSync(file, "utf8");
+  assert.deepEqual(remoteReferences(html), [], `${name}: the HTML refers to resources outside the machine`);
+  const page = await openOffline(file, PROBE, { ready: READY, settleMs: 20_000 });
+  const p = page.probe as Probe;
+  assert.deepEqual(page.outside, [], `${name}: the page requested something from outside the machine`);
+  assert.deepEqual(page.missingFiles, [], `${name}: a local file it refers to is missing`);
+  const base = "file://" + path.resolve(folder) + "/";
+  assert.deepEqual(page.files.filter((u) => !u.startsWith(base)), [], `${name}: it reads files outside its own folder`);
+  assert.deepEqual(page.pageErrors, [], `${name}: script errors on the page`);
+  assert.deepEqual(p.texLeft, [], `${name}: TeX source is shown where math was written`);
+  assert.equal(p.mathErrors, 0, `${name}: a formula failed to render`);
+  assert.equal(p.mathUndrawn, 0, `${name}: a formula has no drawing`);
+  if (notebook) assert.ok(p.math >= formulasIn(notebook), `${name}: ${p.math} formulas drawn, the notebook's markdown has ${formulasIn(notebook)}`);
+  assert.deepEqual(p.imagesUndecoded, [], `${name}: images that did not decode`);
+  assert.deepEqual(p.plotsUndrawn, [], `${name}: Plotly figures not drawn`);
+  assert.equal(p.svgUndrawn, 0, `${name}: SVG outputs with no size`);
+  for (const href of p.links) {
+    assert.ok(!/^(file:|\/)/i.test(href), `${name}: link ${href} is absolute, it breaks when the folder moves`);
+    if (/^(https?:|mailto:|#)/i.test(href)) continue;
+    const target = path.join(path.dirname(file), decodeURIComponent(href.split("#")[0]));
+    assert.ok(fs.existsSync(target), `${name}: link ${href} points to nothing in the handouts folder`);
+  }
+  return p;
+}
+
+function runNotebooks(args: string[]) {
+  const r = spawnSync(python, [runner, ...args], { cwd: root, encoding: "utf8", env: { ...process.env } });
+  assert.equal(r.status, 0, `run_notebooks.py ${args.join(" ")}\n${r.stdout}\n${r.stderr}`);
+  return r;
+}
+
+/** Copies a folder to a fresh place, so the check sees it the way a student who copied it would. */
+function copyElsewhere(dir: string): string {
+  const to = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "handouts-copied-")), "handouts");
+  fs.cpSync(dir, to, { recursive: true });
+  fs.rmSync(dir, { recursive: true, force: true });
+  return to;
+}
+
+test("every way of writing math is drawn offline, from an executed notebook without a kernel", { skip: noBrowser }, async () => {
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), "handout-math-"));
+  const fixture = path.join(root, "test", "fixtures", "math.ipynb");
+  runNotebooks(["--render-only", "--html-dir", out, fixture]);
+  // The fixture links to chapter 10's handout: give it a neighbour so the link check can resolve it.
+  fs.writeFileSync(path.join(out, "10-dense-mnist.html"), "<!DOCTYPE html><title>neighbour</title>");
+  const folder = copyElsewhere(out);
+  const p = await checkHandout(path.join(folder, "math.html"), folder, fixture);
+  // Two inline in the prose, four displayed ($$, \[ \], align, the text/latex output), one inline in
+  // the text/markdown output.
+  assert.equal(p.math, 7, "formulas drawn");
+  assert.equal(p.displayMath, 4, "display formulas");
+  assert.deepEqual(p.links.filter((l) => !l.startsWith("#")), ["10-dense-mnist.html", "10-dense-mnist.html#Weights"], "links to a chapter point at its handout");
+  const html = fs.readFileSync(path.join(folder, "math.html"), "utf8");
+  assert.match(html, /costs \$5 to print/, "an escaped dollar stays a dollar");
+  // Math needs no script: a page of prose and formulas has none (no MathJax, require.js or mermaid loader).
+  assert.doesNotMatch(html, /<script\b|require\.js|mermaid|cdnjs/i, "no script is left in the page");
+});
+
+test("chapter 10 and the display fixture stand alone offline after the folder is copied", { skip: noBrowser }, async () => {
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), "handout-run-"));
+  const notebooks = [path.join(root, "notebooks", "10-dense-mnist.ipynb"), path.join(root, "test", "fixtures", "display.ipynb")];
+  runNotebooks(["--fast", "--timeout", "600", "--html-dir", out, "--executed-dir", path.join(out, "notebooks"), ...notebooks]);
+  const folder = copyElsewhere(out);
+  const ch10 = await checkHandout(path.join(folder, "10-dense-mnist.html"), folder, path.join(folder, "notebooks", "10-dense-mnist.ipynb"));
+  assert.ok(ch10.math > 0 && ch10.displayMath > 0, "chapter 10 has inline and display math drawn");
+  const display = await checkHandout(path.join(folder, "display.html"), folder);
+  assert.ok(display.images >= 3 && display.plots >= 1, "the display fixture's images and Plotly figure are there");
+});
+
+const handoutsDir = path.resolve(root, process.env.HANDOUTS_DIR ?? "handouts");
+const written = fs.existsSync(handoutsDir) ? fs.readdirSync(handoutsDir).filter((f) => f.endsWith(".html")).sort() : [];
+const noHandouts = written.length === 0 ? `no handouts in ${path.relative(root, handoutsDir) || "."}/ (bash scripts/course.sh handouts writes them)` : false;
+
+test("every handout written to the handouts folder stands alone offline", { skip: noBrowser || noHandouts }, async (t) => {
+  for (const f of written) {
+    await t.test(f, async () => {
+      const nb = path.join(handoutsDir, "notebooks", f.replace(/\.html$/, ".ipynb"));
+      await checkHandout(path.join(handoutsDir, f), handoutsDir, fs.existsSync(nb) ? nb : undefined);
+    });
+  }
+});
