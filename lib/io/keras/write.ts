@@ -1,0 +1,375 @@
+/**
+ * tf.js models written as Keras files, so a model trained here opens in Python or R:
+ *
+ * - `.keras`: a Keras 3 archive (config.json in Keras 3's serialization, model.weights.h5 in its
+ *   `layers/<path>/vars/<i>` layout, metadata.json), what `keras.models.load_model` reads today;
+ * - `.h5`: the legacy HDF5 layout of Keras 2 / R keras (`model_config` with Keras 2 layer configs,
+ *   `model_weights/<layer>/<layer>/kernel:0`), which Keras 2 reads natively and Keras 3 through
+ *   its legacy loader.
+ *
+ * Each layer's settings are translated one by one (the same layer types loadKerasModel reads); a
+ * layer without a Keras translation stops the save with its name. Files are written beside the
+ * target and renamed into place, so a crash never leaves a half-written model under the real name.
+ */
+import * as tf from "@tensorflow/tfjs";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { h5wasm, type H5Group } from "./hdf5";
+import { writeZip } from "./keras-archive";
+import { keras3LayerPaths, modelLayersAsKeras, shortWeightName } from "./weights";
+
+type Json = Record<string, unknown>;
+type Dialect = "keras2" | "keras3";
+
+const TF_TO_KERAS_ACTIVATION: Record<string, string> = {
+  linear: "linear", relu: "relu", sigmoid: "sigmoid", softmax: "softmax", tanh: "tanh", elu: "elu", selu: "selu",
+  softplus: "softplus", softsign: "softsign", relu6: "relu6", swish: "swish", gelu: "gelu", mish: "mish",
+};
+
+function fail(layer: tf.layers.Layer, what: string): never {
+  throw new Error(`saveKerasModel: layer '${layer.name}' (${layer.getClassName()}): ${what}`);
+}
+
+const snake = (s: string) => s.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+
+function kerasObject(dialect: Dialect, module: string, className: string, config: Json): Json {
+  return dialect === "keras3"
+    ? { module, class_name: className, config, registered_name: null }
+    : { class_name: className, config };
+}
+
+function dtypeEntry(dialect: Dialect): unknown {
+  return dialect === "keras3"
+    ? { module: "keras", class_name: "DTypePolicy", config: { name: "float32" }, registered_name: null }
+    : "float32";
+}
+
+function initializer(layer: tf.layers.Layer, dialect: Dialect, v: unknown): Json | null {
+  if (v === undefined || v === null) return null;
+  const o = v as { className: string; config: Json };
+  const c = o.config ?? {};
+  const seed = c.seed ?? null;
+  const mk = (name: string, config: Json) => kerasObject(dialect, "keras.initializers", name, config);
+  switch (o.className) {
+    case "Zeros": case "Ones": return mk(o.className, {});
+    case "GlorotUniform": case "GlorotNormal": case "HeNormal": case "HeUniform": case "LeCunNormal": case "LeCunUniform":
+      return mk(o.className, { seed });
+    case "VarianceScaling": {
+      // tf.js's "normal" is a truncated normal, as Keras 2's was.
+      const distribution = c.distribution === "normal" ? "truncated_normal" : c.distribution;
+      return mk("VarianceScaling", { scale: c.scale, mode: snake(String(c.mode)), distribution, seed });
+    }
+    case "RandomNormal": return mk("RandomNormal", { mean: c.mean, stddev: c.stddev, seed });
+    case "RandomUniform": return mk("RandomUniform", { minval: c.minval, maxval: c.maxval, seed });
+    case "TruncatedNormal": return mk("TruncatedNormal", { mean: c.mean, stddev: c.stddev, seed });
+    case "Constant": return mk("Constant", { value: c.value });
+    default: return fail(layer, `initializer ${o.className} has no Keras translation here`);
+  }
+}
+
+function regularizer(layer: tf.layers.Layer, dialect: Dialect, v: unknown): Json | null {
+  if (v === undefined || v === null) return null;
+  const o = v as { className: string; config: Json };
+  if (o.className !== "L1L2") fail(layer, `regularizer ${o.className} has no Keras translation here`);
+  return kerasObject(dialect, "keras.regularizers", "L1L2", { l1: o.config.l1 ?? 0, l2: o.config.l2 ?? 0 });
+}
+
+function activation(layer: tf.layers.Layer, v: unknown): string {
+  const name = typeof v === "string" ? v : "linear";
+  const k = TF_TO_KERAS_ACTIVATION[name];
+  if (k === undefined) fail(layer, `activation '${name}' has no Keras counterpart here`);
+  return k;
+}
+
+const dataFormat = (v: unknown) => (v === "channelsFirst" ? "channels_first" : "channels_last");
+
+/** One tf.js layer's settings in Keras's words. */
+export function kerasLayerConfig(layer: tf.layers.Layer, dialect: Dialect): Json {
+  const c = layer.getConfig() as Json;
+  const cls = layer.getClassName();
+  const out: Json = { name: layer.name, trainable: layer.trainable, dtype: dtypeEntry(dialect) };
+  const weighted = () => {
+    out.activation = activation(layer, c.activation);
+    out.use_bias = c.useBias !== false;
+    out.kernel_initializer = initializer(layer, dialect, c.kernelInitializer);
+    out.bias_initializer = initializer(layer, dialect, c.biasInitializer);
+    out.kernel_regularizer = regularizer(layer, dialect, c.kernelRegularizer);
+    out.bias_regularizer = regularizer(layer, dialect, c.biasRegularizer);
+    out.activity_regularizer = regularizer(layer, dialect, c.activityRegularizer);
+    if ((c.kernelConstraint ?? null) !== null || (c.biasConstraint ?? null) !== null) fail(layer, "weight constraints are not carried over");
+    out.kernel_constraint = null;
+    out.bias_constraint = null;
+  };
+  const list = (v: unknown, n: number) => (Array.isArray(v) ? v : Array(n).fill(v));
+  switch (cls) {
+    case "Dense":
+      out.units = c.units;
+      weighted();
+      break;
+    case "Conv1D":
+    case "Conv2D":
+    case "Conv2DTranspose": {
+      const n = cls === "Conv1D" ? 1 : 2;
+      out.filters = c.filters;
+      out.kernel_size = list(c.kernelSize, n);
+      out.strides = list(c.strides ?? 1, n);
+      out.padding = c.padding ?? "valid";
+      out.data_format = dataFormat(c.dataFormat);
+      out.dilation_rate = list(c.dilationRate ?? 1, n);
+      if (cls === "Conv2DTranspose") out.output_padding = null;
+      else if (dialect === "keras3") out.groups = 1;
+      weighted();
+      break;
+    }
+    case "MaxPooling1D": case "AveragePooling1D": case "MaxPooling2D": case "AveragePooling2D": {
+      const n = cls.endsWith("1D") ? 1 : 2;
+      out.pool_size = list(c.poolSize, n);
+      out.strides = list(c.strides ?? c.poolSize, n);
+      out.padding = c.padding ?? "valid";
+      out.data_format = dataFormat(c.dataFormat);
+      break;
+    }
+    case "GlobalMaxPooling1D": case "GlobalAveragePooling1D": case "GlobalMaxPooling2D": case "GlobalAveragePooling2D":
+      out.data_format = dataFormat(c.dataFormat);
+      if (dialect === "keras3") out.keepdims = false;
+      break;
+    case "Flatten":
+      out.data_format = dataFormat(c.dataFormat);
+      break;
+    case "Dropout":
+      if ((c.noiseShape ?? null) !== null) fail(layer, "noise_shape is not carried over");
+      out.rate = c.rate;
+      out.noise_shape = null;
+      out.seed = null;
+      break;
+    case "Activation":
+      out.activation = activation(layer, c.activation);
+      break;
+    case "Reshape":
+      out.target_shape = c.targetShape;
+      break;
+    case "BatchNormalization":
+      out.axis = c.axis ?? -1;
+      out.momentum = c.momentum;
+      out.epsilon = c.epsilon;
+      out.center = c.center !== false;
+      out.scale = c.scale !== false;
+      break;
+    case "UpSampling2D":
+      out.size = list(c.size ?? 2, 2);
+      out.data_format = dataFormat(c.dataFormat);
+      out.interpolation = c.interpolation ?? "nearest";
+      break;
+    case "Concatenate":
+      out.axis = c.axis ?? -1;
+      break;
+    case "Add": case "Multiply": case "Average": case "Maximum": case "Minimum":
+      break;
+    default:
+      fail(layer, "this layer type has no Keras translation in saveKerasModel");
+  }
+  return out;
+}
+
+function shapeOf(t: tf.SymbolicTensor): (number | null)[] {
+  return t.shape.map((d) => (d === null || d === undefined ? null : d));
+}
+
+function inputLayerEntry(dialect: Dialect, name: string, batchShape: (number | null)[]): Json {
+  const key = dialect === "keras3" ? "batch_shape" : "batch_input_shape";
+  const config = { [key]: batchShape, dtype: "float32", sparse: false, name };
+  return kerasObject(dialect, "keras.layers", "InputLayer", config);
+}
+
+function layerEntry(layer: tf.layers.Layer, dialect: Dialect, extra: Json = {}): Json {
+  const entry = kerasObject(dialect, "keras.layers", layer.getClassName(), { ...kerasLayerConfig(layer, dialect), ...extra });
+  if (dialect === "keras3") {
+    const node = layer.inboundNodes[0];
+    if (node !== undefined) {
+      const shapes = node.inputTensors.map(shapeOf);
+      entry.build_config = { input_shape: shapes.length === 1 ? shapes[0] : shapes };
+    }
+  }
+  return entry;
+}
+
+/** The whole model's config in one dialect. */
+export function kerasModelConfig(model: tf.LayersModel, dialect: Dialect): Json {
+  for (const l of model.layers) {
+    if (l instanceof tf.LayersModel) fail(l, "a model nested inside a model cannot be saved; build the layers flat");
+  }
+  if (model instanceof tf.Sequential) {
+    const layers = modelLayersAsKeras(model);
+    const batchShape = shapeOf(model.inputs[0]);
+    // An explicit InputLayer entry first, as tf.keras 2.x wrote it and Keras 2.2 / 3 both read it (Keras 3
+    // misreads a batch_input_shape on the first real layer as an input shape without the batch axis).
+    const entries = [inputLayerEntry(dialect, `${model.name}_input`, batchShape), ...layers.map((l) => layerEntry(l, dialect))];
+    if (dialect === "keras2") return { class_name: "Sequential", config: { name: model.name, layers: entries } };
+    return {
+      module: "keras", class_name: "Sequential", registered_name: null, build_config: { input_shape: batchShape },
+      config: { name: model.name, trainable: true, dtype: dtypeEntry(dialect), layers: entries },
+    };
+  }
+  // Functional: the graph as tf.js describes it ([layer, node, tensor] references), rewritten per dialect.
+  const graph = (model as unknown as { getConfig(): Json }).getConfig() as {
+    layers: { name: string; className: string; inboundNodes: [string, number, number, Json][][] }[];
+    inputLayers: [string, number, number][];
+    outputLayers: [string, number, number][];
+  };
+  const byName = new Map(model.layers.map((l) => [l.name, l]));
+  const tensorOf = (r: [string, number, number]) => {
+    const l = byName.get(r[0]);
+    const t = l?.inboundNodes[r[1]]?.outputTensors[r[2]];
+    if (l === undefined || t === undefined) throw new Error(`saveKerasModel: the graph refers to ${r.join(":")}, which is not in the model`);
+    return t;
+  };
+  const layers = graph.layers.map((g) => {
+    const layer = byName.get(g.name) as tf.layers.Layer;
+    let entry: Json;
+    if (g.className === "InputLayer") {
+      entry = inputLayerEntry(dialect, g.name, shapeOf(layer.inboundNodes[0].outputTensors[0]));
+    } else {
+      entry = layerEntry(layer, dialect);
+    }
+    entry.name = g.name;
+    if (dialect === "keras2") {
+      entry.inbound_nodes = g.inboundNodes.map((node) => node.map((r) => [r[0], r[1], r[2], {}]));
+    } else {
+      entry.inbound_nodes = g.inboundNodes.map((node) => {
+        const tensors = node.map((r) => ({
+          class_name: "__keras_tensor__",
+          config: { shape: shapeOf(tensorOf([r[0], r[1], r[2]])), dtype: "float32", keras_history: [r[0], r[1], r[2]] },
+        }));
+        return { args: [tensors.length === 1 ? tensors[0] : tensors], kwargs: {} };
+      });
+    }
+    return entry;
+  });
+  const refs = (rs: [string, number, number][]) => {
+    const plain = rs.map((r) => [r[0], r[1], r[2]]);
+    return dialect === "keras3" && plain.length === 1 ? plain[0] : plain;
+  };
+  const config = { name: model.name, trainable: true, layers, input_layers: refs(graph.inputLayers), output_layers: refs(graph.outputLayers) };
+  if (dialect === "keras2") return { class_name: "Model", config };
+  return { module: "keras.src.models.functional", class_name: "Functional", config, registered_name: "Functional", build_config: { input_shape: null } };
+}
+
+let tmpCounter = 0;
+
+function asideName(file: string): string {
+  return path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${Date.now()}.${tmpCounter++}.tmp`);
+}
+
+function finish(tmp: string, file: string): void {
+  const fd = fs.openSync(tmp, "r+");
+  try {
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+  fs.renameSync(tmp, file);
+}
+
+async function layerValues(layer: tf.layers.Layer): Promise<{ name: string; shape: number[]; values: Float32Array }[]> {
+  return Promise.all(
+    layer.weights.map(async (w) => ({
+      name: shortWeightName(w.originalName),
+      shape: w.shape as number[],
+      values: (await w.read().data()) as Float32Array,
+    })),
+  );
+}
+
+function writeStrings(g: H5Group, name: string, values: string[]): void {
+  if (values.length === 0) g.create_attribute(name, new Float64Array(0), [0], "<d");
+  else g.create_attribute(name, values, [values.length]);
+}
+
+async function writeH5(model: tf.LayersModel, file: string): Promise<void> {
+  const h5 = await h5wasm();
+  const config = kerasModelConfig(model, "keras2");
+  const layers = modelLayersAsKeras(model);
+  const values = await Promise.all(layers.map(layerValues));
+  const f = new h5.File(file, "w");
+  try {
+    f.create_attribute("keras_version", "2.15.0");
+    f.create_attribute("backend", "tensorflow");
+    f.create_attribute("model_config", JSON.stringify(config));
+    f.create_attribute("written_by", `tsdl-course with TensorFlow.js ${tf.version.tfjs}`);
+    const mw = f.create_group("model_weights");
+    writeStrings(mw, "layer_names", layers.map((l) => l.name));
+    mw.create_attribute("keras_version", "2.15.0");
+    mw.create_attribute("backend", "tensorflow");
+    layers.forEach((layer, i) => {
+      const g = mw.create_group(layer.name);
+      const names = values[i].map((w) => `${layer.name}/${w.name}:0`);
+      writeStrings(g, "weight_names", names);
+      if (values[i].length === 0) return;
+      const inner = g.create_group(layer.name);
+      values[i].forEach((w) => inner.create_dataset({ name: `${w.name}:0`, data: w.values, shape: w.shape, dtype: "<f" }));
+    });
+  } finally {
+    f.close();
+  }
+}
+
+async function writeKeras3Weights(model: tf.LayersModel, file: string): Promise<void> {
+  const h5 = await h5wasm();
+  const paths = keras3LayerPaths(model);
+  const layers = modelLayersAsKeras(model);
+  const values = await Promise.all(layers.map(layerValues));
+  const f = new h5.File(file, "w");
+  try {
+    const top = f.create_group("layers");
+    layers.forEach((layer, i) => {
+      const vars = top.create_group(paths.get(layer) as string).create_group("vars");
+      vars.create_attribute("name", layer.name);
+      values[i].forEach((w, j) => vars.create_dataset({ name: String(j), data: w.values, shape: w.shape, dtype: "<f" }));
+    });
+    f.create_group("vars").create_attribute("name", model.name);
+  } finally {
+    f.close();
+  }
+}
+
+async function writeKeras(model: tf.LayersModel, file: string): Promise<void> {
+  const config = kerasModelConfig(model, "keras3");
+  const scratch = path.join(os.tmpdir(), `keras-weights-${process.pid}-${Date.now()}-${tmpCounter++}.h5`);
+  try {
+    await writeKeras3Weights(model, scratch);
+    const weights = fs.readFileSync(scratch);
+    const now = new Date();
+    const stamp = now.toISOString().slice(0, 19).replace("T", "@");
+    const metadata = { keras_version: "3.15.1", date_saved: stamp, written_by: `tsdl-course with TensorFlow.js ${tf.version.tfjs}` };
+    fs.writeFileSync(file, writeZip([
+      { name: "metadata.json", data: Buffer.from(JSON.stringify(metadata)) },
+      { name: "config.json", data: Buffer.from(JSON.stringify(config)) },
+      { name: "model.weights.h5", data: weights },
+    ], now));
+  } finally {
+    fs.rmSync(scratch, { force: true });
+  }
+}
+
+/**
+ * Save `model` as a Keras file: `.keras` (Keras 3 archive) or `.h5` (Keras 2 / R keras HDF5), by the
+ * file's extension. The model is saved without optimizer state (Keras loads it ready to predict or
+ * to compile again).
+ */
+export async function saveKerasModel(model: tf.LayersModel, file: string): Promise<void> {
+  const ext = path.extname(file).toLowerCase();
+  if (ext !== ".keras" && ext !== ".h5" && ext !== ".hdf5") {
+    throw new Error(`saveKerasModel: ${file} should end in .keras (Keras 3) or .h5 (Keras 2 / R keras)`);
+  }
+  fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  const tmp = asideName(path.resolve(file));
+  try {
+    if (ext === ".keras") await writeKeras(model, tmp);
+    else await writeH5(model, tmp);
+    finish(tmp, file);
+  } catch (e) {
+    fs.rmSync(tmp, { force: true });
+    throw e;
+  }
+}
