@@ -85,6 +85,7 @@ export * from "./interpret/filter-motifs";
 export * from "./interpret/filter-visualisation";
 export * from "./interpret/mutagenesis";
 export * from "./interpret/grad-cam";
+export * from "./interpret/receptive-field";
 
 // evaluate
 export * from "./evaluate/accuracy";

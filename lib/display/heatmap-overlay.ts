@@ -20,11 +20,13 @@ export interface HeatmapOverlayOptions {
 }
 
 /**
- * Bilinear resampling of a 2-D map to `height × width`, sampling at pixel centres (like
- * `tf.image.resizeBilinear` with half-pixel centres): the map's cells are stretched over the
- * picture, edge cells are held constant over the outer half-cell.
+ * Resampling of a 2-D map to `height × width`. "bilinear" (default) samples at pixel centres (like
+ * `tf.image.resizeBilinear` with half-pixel centres): the map's cells are stretched smoothly over
+ * the picture, edge cells held constant over the outer half-cell. "nearest" repeats each cell as a
+ * block, to show the map's own resolution.
  */
-export function resizeHeatmap(map: readonly (readonly number[])[], height: number, width: number): number[][] {
+export function resizeHeatmap(map: readonly (readonly number[])[], height: number, width: number,
+  method: "bilinear" | "nearest" = "bilinear"): number[][] {
   const h0 = map.length;
   const w0 = h0 > 0 ? map[0].length : 0;
   if (h0 === 0 || w0 === 0) throw new Error("resizeHeatmap: the map is empty");
@@ -34,6 +36,14 @@ export function resizeHeatmap(map: readonly (readonly number[])[], height: numbe
   }
   const sy = h0 / height;
   const sx = w0 / width;
+  if (method === "nearest") {
+    const cols = Array.from({ length: width }, (_, x) => Math.min(w0 - 1, Math.floor((x + 0.5) * sx)));
+    return Array.from({ length: height }, (_, y) => {
+      const src = map[Math.min(h0 - 1, Math.floor((y + 0.5) * sy))];
+      return cols.map((c) => src[c]);
+    });
+  }
+  if (method !== "bilinear") throw new Error(`resizeHeatmap: method must be "bilinear" or "nearest", got ${String(method)}`);
   const xs = Array.from({ length: width }, (_, x) => {
     const fx = Math.min(Math.max((x + 0.5) * sx - 0.5, 0), w0 - 1);
     const x0 = Math.floor(fx);
@@ -153,5 +163,23 @@ export function markPoint(image: PixelArray, x: number, y: number, colour: reado
       for (let c = 0; c < 3; c++) out[(py * width + px) * 3 + c] = colour[c];
     }
   }
+  return { data: out, height, width, channels: 3 };
+}
+
+/** The map itself in colour, as RGB values in [0, 1] at its own size (to show beside a frame in one grid). */
+export function colouredHeatmap(map: readonly (readonly number[])[], colorMap: ColorMapName = "viridis"): PixelArray {
+  const name = checkColorMap(colorMap);
+  const height = map.length;
+  const width = height > 0 ? map[0].length : 0;
+  if (height === 0 || width === 0) throw new Error("colouredHeatmap: the map is empty");
+  const out = new Float32Array(height * width * 3);
+  const colour = new Uint8Array(3);
+  map.forEach((row, y) => {
+    if (row.length !== width) throw new Error("colouredHeatmap: the map's rows differ in length");
+    row.forEach((v, x) => {
+      applyColorMap(name, v, colour, 0);
+      for (let c = 0; c < 3; c++) out[(y * width + x) * 3 + c] = colour[c] / 255;
+    });
+  });
   return { data: out, height, width, channels: 3 };
 }

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
-import { heatmapOverlay, heatmapPeakAt, markPoint, outlineBox, resizeHeatmap } from "../../lib/display/heatmap-overlay";
+import { colouredHeatmap, heatmapOverlay, heatmapPeakAt, markPoint, outlineBox, resizeHeatmap } from "../../lib/display/heatmap-overlay";
 
 tf.enableProdMode();
 
@@ -24,6 +24,12 @@ test("resizing a 2×2 map to 4×4 (bilinear, pixel centres, edges held): values 
   ]);
   assert.deepEqual(resizeHeatmap([[0.3]], 2, 3), [[0.3, 0.3, 0.3], [0.3, 0.3, 0.3]]);
   assert.deepEqual(resizeHeatmap([[0, 1], [1, 0]], 2, 2), [[0, 1], [1, 0]]);
+  assert.deepEqual(resizeHeatmap([[0, 1], [1, 0.5]], 4, 6, "nearest"), [
+    [0, 0, 0, 1, 1, 1],
+    [0, 0, 0, 1, 1, 1],
+    [1, 1, 1, 0.5, 0.5, 0.5],
+    [1, 1, 1, 0.5, 0.5, 0.5],
+  ]);
 });
 
 test("overlay pixels, same size: alpha = opacity × value, viridis colour, blended over the picture", () => {
@@ -87,4 +93,11 @@ test("outlineBox draws the box's edge pixels and markPoint a plus sign, on copie
   const lit = [0, 1, 2, 3].map((y) => [0, 1, 2, 3, 4].map((x) => (red(marked, x, y) ? "+" : ".")).join(""));
   assert.deepEqual(lit, ["++...", "+....", ".....", "....."]);
   assert.throws(() => outlineBox({ data: [0], height: 1, width: 1, channels: 1 }, { x0: 0, y0: 0, x1: 1, y1: 1 }), /expected an RGB picture/);
+});
+
+test("colouredHeatmap: viridis's end points and middle, at the map's own size", () => {
+  const img = colouredHeatmap([[0, 0.5, 1]]);
+  assert.deepEqual([img.height, img.width, img.channels], [1, 3, 3]);
+  assertPixels(img.data, [[68 / 255, 1 / 255, 84 / 255], [33 / 255, 144 / 255, 141 / 255], [253 / 255, 231 / 255, 37 / 255]]);
+  assertPixels(colouredHeatmap([[0.25]], "grey").data, [[64 / 255, 64 / 255, 64 / 255]]);
 });
