@@ -37,7 +37,8 @@ const PROBE = String.raw`(() => {
     math: math.length,
     displayMath: math.filter((m) => m.getAttribute("display") === "true").length,
     mathUndrawn: math.filter((m) => { const s = m.querySelector("svg"); return !s || !drawn(s) || !s.querySelector("use, path, rect"); }).length,
-    mathErrors: document.querySelectorAll("[data-mjx-error]").length,
+    // MathJax's error box, or the TeX source the export shows when MathJax drew nothing.
+    mathErrors: document.querySelectorAll("[data-mjx-error], code.tex-error").length,
     images: imgs.length,
     imagesUndecoded: imgs.filter((i) => !(i.complete && i.naturalWidth > 0)).map((i) => i.src.slice(0, 80)),
     plots: plots.length,
@@ -144,6 +145,17 @@ test("every way of writing math is drawn offline, from an executed notebook with
   assert.match(html, /costs \$5 to print/, "an escaped dollar stays a dollar");
   // Math needs no script: a page of prose and formulas has none (no MathJax, require.js or mermaid loader).
   assert.doesNotMatch(html, /<script\b|require\.js|mermaid|cdnjs/i, "no script is left in the page");
+});
+
+test("a TeX error is reported when the handout is written and caught by the page check", { skip: noBrowser }, async () => {
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), "handout-bad-math-"));
+  const nb = path.join(out, "bad-math.ipynb");
+  const cells = [{ cell_type: "markdown", id: "a1", metadata: {}, source: ["A broken formula $\\frac{a$ and an unknown macro $\\nosuchmacro x$."] }];
+  fs.writeFileSync(nb, JSON.stringify({ cells, metadata: {}, nbformat: 4, nbformat_minor: 5 }));
+  const r = runNotebooks(["--render-only", "--html-dir", out, nb]);
+  assert.match(r.stderr, /math error in bad-math: Missing close brace in: \\frac\{a/);
+  assert.match(r.stderr, /Undefined control sequence \\nosuchmacro/);
+  await assert.rejects(checkHandout(path.join(out, "bad-math.html"), out, nb), /a formula failed to render/);
 });
 
 test("chapter 10 and the display fixture stand alone offline after the folder is copied", { skip: noBrowser }, async () => {
