@@ -1,8 +1,12 @@
 /**
  * Seeded random numbers that follow R's defaults, so `setSeed(12345)` here and `set.seed(12345)` in R
- * draw the same uniforms (Mersenne-Twister, R's seed scrambling) and the same `sample()` permutations
- * (R >= 3.6 "Rejection" sampling). Normals use Box-Muller on that stream: seeded and repeatable, but
- * not R's inversion method, so `rnorm` values differ from R's.
+ * draw the same uniforms (Mersenne-Twister, R's seed scrambling) and the same `sample()` permutations.
+ * Normals use Box-Muller on that stream: seeded and repeatable, but not R's inversion method, so
+ * `rnorm` values differ from R's.
+ *
+ * `sample()` follows R >= 3.6 ("Rejection" sampling) unless told `sampleKind: "Rounding"`, the method
+ * of R 3.5 and earlier (`RNGkind(sample.kind = "Rounding")` in R today). Same seed, different
+ * permutation: a course rendered with R 3.5 splits its data the Rounding way.
  */
 
 const N = 624;
@@ -13,13 +17,31 @@ const LOWER_MASK = 0x7fffffff;
 const TWO_POW_M32 = 2.3283064365386963e-10;
 const I2_32M1 = 2.328306437080797e-10; // 1 / (2^32 - 1), R's guard against returning exactly 0 or 1
 
+/**
+ * How `sample()` turns uniforms into indices, as R's `RNGkind(sample.kind = ...)`:
+ * "Rejection" (R >= 3.6, the default) draws random bits and rejects those out of range;
+ * "Rounding" (R <= 3.5) takes floor(n * u), slightly biased for large n but what older R printed.
+ */
+export type SampleKind = "Rejection" | "Rounding";
+
+export interface RngOptions {
+  /** Default "Rejection" (R >= 3.6); "Rounding" reproduces R 3.5 and earlier. */
+  sampleKind?: SampleKind;
+}
+
 /** A generator with its own state; pass one around wherever code needs injectable randomness. */
 export class Rng {
   private readonly mt = new Uint32Array(N);
   private mti = N;
   private spareNormal: number | null = null;
+  readonly sampleKind: SampleKind;
 
-  constructor(seed: number) {
+  constructor(seed: number, options: RngOptions = {}) {
+    const kind = options.sampleKind ?? "Rejection";
+    if (kind !== "Rejection" && kind !== "Rounding") {
+      throw new Error(`Rng: sampleKind must be "Rejection" or "Rounding", got ${JSON.stringify(kind)}`);
+    }
+    this.sampleKind = kind;
     if (!Number.isInteger(seed)) {
       throw new Error(`Rng: the seed must be an integer, got ${seed}`);
     }
@@ -70,9 +92,13 @@ export class Rng {
     return Array.from({ length: n }, () => min + (max - min) * this.unif());
   }
 
-  /** A uniform integer in [0, n), R's `R_unif_index` (rejection on random bits, no modulo bias). */
+  /**
+   * A uniform integer in [0, n), R's `R_unif_index`: rejection on random bits (no bias), or with
+   * sampleKind "Rounding" floor(n * u) as R 3.5 did.
+   */
   index(n: number): number {
     if (!Number.isInteger(n) || n <= 0) throw new Error(`index: n must be a positive integer, got ${n}`);
+    if (this.sampleKind === "Rounding") return Math.floor(n * this.unif());
     const bits = Math.ceil(Math.log2(n));
     for (;;) {
       let v = 0;
@@ -141,9 +167,10 @@ const nativeMathRandom = Math.random;
  * Like R's `set.seed`: reseeds the shared generator *and* routes `Math.random` through it.
  * TensorFlow.js draws its own seeds from `Math.random` when none is given (weight initialisers,
  * dropout masks, the shuffle in `model.fit`), so after `setSeed` a whole run repeats exactly.
+ * `setSeed(12345, { sampleKind: "Rounding" })` is R's `set.seed(12345, sample.kind = "Rounding")`.
  */
-export function setSeed(seed: number): Rng {
-  globalRng = new Rng(seed);
+export function setSeed(seed: number, options: RngOptions = {}): Rng {
+  globalRng = new Rng(seed, options);
   Math.random = () => globalRng.unif();
   return globalRng;
 }
