@@ -4,7 +4,7 @@ import * as tf from "@tensorflow/tfjs";
 import { cellCentre, cellGeometry } from "../../lib/interpret/receptive-field";
 
 tf.enableProdMode();
-const ones = (): tf.initializers.Initializer => tf.initializers.ones();
+const ones = () => tf.initializers.ones();
 
 /**
  * Independent check: with positive weights and average pooling, a cell's gradient with respect to
