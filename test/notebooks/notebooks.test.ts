@@ -6,19 +6,44 @@ import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import * as fs from "fs";
 import * as path from "path";
+import * as os from "os";
 import { spawnSync } from "child_process";
 
 const root = path.resolve(__dirname, "..", "..");
 const python = path.join(root, ".venv", "bin", "python");
 const runner = path.join(root, "scripts", "run_notebooks.py");
 
-function run(notebook: string, timeoutSeconds: number) {
-  const r = spawnSync(python, [runner, "--fast", "--timeout", String(timeoutSeconds), notebook], {
+function run(notebook: string, timeoutSeconds: number, env: Record<string, string> = {}) {
+  const executed = fs.mkdtempSync(path.join(os.tmpdir(), "executed-"));
+  const r = spawnSync(python, [runner, "--fast", "--timeout", String(timeoutSeconds), "--executed-dir", executed, notebook], {
     cwd: root,
     encoding: "utf8",
-    env: { ...process.env },
+    env: { ...process.env, ...env },
   });
-  return { status: r.status, out: `${r.stdout}\n${r.stderr}` };
+  const file = path.join(executed, path.basename(notebook));
+  const nb = fs.existsSync(file) ? fs.readFileSync(file, "utf8") : "";
+  fs.rmSync(executed, { recursive: true, force: true });
+  return { status: r.status, out: `${r.stdout}\n${r.stderr}`, backendLine: backendLine(nb) };
+}
+
+/** The "Backend: ..." line a chapter printed, from its executed notebook. */
+function backendLine(executedJson: string): string {
+  if (executedJson === "") return "";
+  const nb = JSON.parse(executedJson) as { cells: { outputs?: { text?: string | string[] }[] }[] };
+  for (const cell of nb.cells) {
+    for (const o of cell.outputs ?? []) {
+      const text = Array.isArray(o.text) ? o.text.join("") : o.text ?? "";
+      const line = text.split("\n").find((l) => l.startsWith("Backend: "));
+      if (line) return line;
+    }
+  }
+  return "";
+}
+
+/** Native TensorFlow is expected wherever the setup put the TensorFlow wheel into .venv. */
+function nativeExpected(): boolean {
+  const lib = path.join(root, ".venv", "lib");
+  return fs.existsSync(lib) && fs.readdirSync(lib).some((py) => fs.existsSync(path.join(lib, py, "site-packages", "tensorflow", "libtensorflow_cc.so.2")));
 }
 
 test("the notebook runner fails on a broken notebook and shows the failing cell and its error", () => {
@@ -49,5 +74,13 @@ for (const chapter of chapters) {
   test(`chapter runs clean in fast mode: ${chapter}`, () => {
     const r = run(path.join(root, "notebooks", chapter), 600);
     assert.equal(r.status, 0, r.out);
+    assert.match(r.backendLine, nativeExpected() ? /^Backend: tensorflow \(native TensorFlow/ : /^Backend: /, "backend line");
   });
 }
+
+// The fallback must not rot: one chapter on WebAssembly, the backend used where native TensorFlow cannot be built.
+test("chapter 1 runs clean on the wasm fallback", () => {
+  const r = run(path.join(root, "notebooks", "01-regression.ipynb"), 600, { COURSE_BACKEND: "wasm" });
+  assert.equal(r.status, 0, r.out);
+  assert.match(r.backendLine, /^Backend: wasm \(forced by COURSE_BACKEND=wasm; wasm SIMD/);
+});
