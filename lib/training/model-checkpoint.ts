@@ -1,15 +1,26 @@
 /**
  * keras's `callback_model_checkpoint` for tf.js: after each epoch, look at one logged quantity and
- * save the model when it improved (or every epoch). Saving goes through our crash-safe folder
- * writer, so a run killed mid-save still leaves the previous best model loadable.
+ * save the model when it improved (or every epoch). A filepath ending in `.h5` or `.keras` saves a
+ * Keras file (as the course's `callback_model_checkpoint(filepath = "....h5")` does), anything else a
+ * tf.js model folder. Both writers are crash-safe, so a run killed mid-save still leaves the previous
+ * best model loadable.
  */
 import * as tf from "@tensorflow/tfjs";
 import { saveModel } from "../io/model-files";
+import { saveKerasModel } from "../io/keras/write";
+
+/** True when a checkpoint path names a Keras file rather than a tf.js model folder. */
+export function isKerasFilePath(p: string): boolean {
+  return /\.(h5|hdf5|keras)$/i.test(p);
+}
 
 export type MonitorMode = "auto" | "min" | "max";
 
 export interface ModelCheckpointArgs {
-  /** Folder to save into; may hold `{epoch}` or `{name}` / `{name:.2f}` for a logged value. */
+  /**
+   * Where to save: a Keras file (`....h5`, `....keras`) or a tf.js model folder (any other path); may
+   * hold `{epoch}` or `{name}` / `{name:.2f}` for a logged value.
+   */
   filepath: string;
   /** The logged quantity to watch, e.g. "val_loss", "val_acc", "val_binaryAccuracy". */
   monitor?: string;
@@ -63,7 +74,7 @@ export class ModelCheckpoint extends tf.Callback {
   constructor(readonly args: ModelCheckpointArgs) {
     super();
     if (!args || typeof args.filepath !== "string" || args.filepath.length === 0) {
-      throw new Error("ModelCheckpoint: give a filepath (a folder to save the model into)");
+      throw new Error("ModelCheckpoint: give a filepath (a .h5 / .keras file, or a folder, to save the model into)");
     }
     this.monitor = args.monitor ?? "val_loss";
     const mode = args.mode ?? "auto";
@@ -92,7 +103,8 @@ export class ModelCheckpoint extends tf.Callback {
       return;
     }
     const folder = formatCheckpointPath(this.args.filepath, epoch, values);
-    await saveModel(this.model as tf.LayersModel, folder);
+    if (isKerasFilePath(folder)) await saveKerasModel(this.model as tf.LayersModel, folder);
+    else await saveModel(this.model as tf.LayersModel, folder);
     if (improved) {
       this.best = current;
       this.bestEpoch = epoch;
