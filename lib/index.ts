@@ -50,6 +50,7 @@ export * from "./data/seq";
 export * from "./data/split";
 
 // io
+export * from "./io/keras/course-models";
 export * from "./io/keras/load";
 export * from "./io/keras/write";
 export * from "./io/model-files";
