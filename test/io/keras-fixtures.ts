@@ -55,35 +55,63 @@ function scriptHash(): string {
   return crypto.createHash("sha256").update(fs.readFileSync(SCRIPT)).digest("hex").slice(0, 16);
 }
 
-/** The fixture folder, generated first if missing or stale. Throws when generation fails. */
-export function ensureFixtures(): string {
+function fresh(): boolean {
   const stamp = path.join(FIXTURES, "stamp");
-  if (fs.existsSync(stamp) && fs.readFileSync(stamp, "utf8").trim() === scriptHash()) return FIXTURES;
+  return fs.existsSync(stamp) && fs.readFileSync(stamp, "utf8").trim() === scriptHash();
+}
+
+function sleepMs(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/**
+ * The fixture folder, generated first if missing or stale. Throws when generation fails. Test files
+ * running in parallel take turns through a lock folder: one generates, the others wait for it.
+ */
+export function ensureFixtures(): string {
+  if (fresh()) return FIXTURES;
   const why = kerasUnavailable();
   if (why !== null) throw new Error(`cannot make the Keras fixtures: ${why}`);
-  // Generate aside and rename into place, so a second test process or a crash never sees half a set.
   fs.mkdirSync(path.dirname(FIXTURES), { recursive: true });
-  const aside = fs.mkdtempSync(path.join(path.dirname(FIXTURES), ".keras-fixtures-"));
-  const r = spawnSync(PYTHON, [SCRIPT, aside], { encoding: "utf8", env: quietEnv(), maxBuffer: 1 << 26 });
-  if (r.status !== 0) {
-    fs.rmSync(aside, { recursive: true, force: true });
-    throw new Error(`scripts/make-keras-fixtures.py failed (exit ${r.status}):\n${(r.stderr || "").slice(-3000)}`);
+  const lock = `${FIXTURES}.lock`;
+  const deadline = Date.now() + 10 * 60 * 1000;
+  for (;;) {
+    try {
+      fs.mkdirSync(lock);
+      break;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+      if (fresh()) return FIXTURES;
+      const st = fs.statSync(lock, { throwIfNoEntry: false });
+      if (st === undefined) continue; // just released: try again
+      const age = Date.now() - st.mtimeMs;
+      if (age > 10 * 60 * 1000) fs.rmSync(lock, { recursive: true, force: true }); // left by a killed run
+      else if (Date.now() > deadline) throw new Error(`waited 10 minutes for ${lock} (another test making the fixtures)`);
+      else sleepMs(500);
+    }
   }
-  if (fs.existsSync(stamp) && fs.readFileSync(stamp, "utf8").trim() === scriptHash()) {
-    fs.rmSync(aside, { recursive: true, force: true }); // another process finished first
+  try {
+    if (fresh()) return FIXTURES;
+    // Generate aside and rename into place, so a crash never leaves half a set under the real name.
+    const aside = fs.mkdtempSync(path.join(path.dirname(FIXTURES), ".keras-fixtures-"));
+    const r = spawnSync(PYTHON, [SCRIPT, aside], { encoding: "utf8", env: quietEnv(), maxBuffer: 1 << 26 });
+    if (r.status !== 0) {
+      fs.rmSync(aside, { recursive: true, force: true });
+      throw new Error(`scripts/make-keras-fixtures.py failed (exit ${r.status}):\n${(r.stderr || "").slice(-3000)}`);
+    }
+    const old = `${FIXTURES}.old-${process.pid}`;
+    if (fs.existsSync(FIXTURES)) fs.renameSync(FIXTURES, old);
+    fs.renameSync(aside, FIXTURES);
+    fs.rmSync(old, { recursive: true, force: true });
     return FIXTURES;
+  } finally {
+    fs.rmSync(lock, { recursive: true, force: true });
   }
-  const old = `${FIXTURES}.old-${process.pid}`;
-  if (fs.existsSync(FIXTURES)) fs.renameSync(FIXTURES, old);
-  fs.renameSync(aside, FIXTURES);
-  fs.rmSync(old, { recursive: true, force: true });
-  return FIXTURES;
 }
 
 /** Why the Keras tests must skip (no Keras and no fixtures), or false. */
 export function skipReason(): string | false {
-  const stamp = path.join(FIXTURES, "stamp");
-  if (fs.existsSync(stamp) && fs.readFileSync(stamp, "utf8").trim() === scriptHash()) return false;
+  if (fresh()) return false;
   const why = kerasUnavailable();
   return why === null ? false : `Keras fixtures cannot be made: ${why}`;
 }

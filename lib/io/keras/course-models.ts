@@ -49,7 +49,7 @@ export async function loadCourseModel(dataRoot: string, fileName: string, option
     const layers = model.layers.map((l) => l.getClassName()).join(" → ");
     const message =
       `Using the course's own ${fileName} (${file}): ${layers}, ${model.countParams().toLocaleString("en-US")} parameters, ` +
-      `trained by the course in R keras; the model trained in this notebook is not used below.`;
+      `as the course trained it in R keras, in place of the one trained in this notebook.`;
     say(message);
     return { model, file, message };
   } catch (e) {
