@@ -59,6 +59,7 @@ export * from "./io/weight-files";
 // training
 export * from "./training/model-checkpoint";
 export * from "./training/trained-models";
+export * from "./training/interrupt";
 
 // models
 export * from "./models/linear-regression";

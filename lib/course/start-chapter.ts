@@ -6,6 +6,7 @@ import { selectBackend, BackendChoice } from "../backend/select-backend";
 import { registerFileRouters } from "../io/model-files";
 import { setSeed } from "../random/rng";
 import { isFastMode } from "./fast-mode";
+import { watchInterrupts } from "../training/interrupt";
 
 export interface StartChapterArgs {
   /** Seed for R-style draws, tf.js initialisers, dropout and fit shuffling. */
@@ -21,6 +22,7 @@ export interface ChapterSetup {
 export async function startChapter(args: StartChapterArgs): Promise<ChapterSetup> {
   const backend = await selectBackend();
   registerFileRouters();
+  watchInterrupts(); // Kernel > Interrupt stops a running fit (training/interrupt.ts)
   setSeed(args.seed);
   const fast = isFastMode();
   console.log(`Seed: ${args.seed} (same draws as R's set.seed(${args.seed}) for runif and sample)`);

@@ -12,6 +12,7 @@ import * as tf from "@tensorflow/tfjs";
 import { newDisplayHandle, DisplayHandle, MimeBundle, richOutput } from "./mime";
 import { miniChartSvg, MiniPanel } from "./mini-chart";
 import { svgToPng } from "./svg";
+import { interruptCount, interruptedSince, watchInterrupts } from "../training/interrupt";
 
 export interface TrainingProgressOptions {
   /** Log keys to show (without "val_"); default: every number in the logs. */
@@ -64,9 +65,12 @@ export class TrainingProgress extends tf.Callback {
   private start = 0;
   private lastDraw = -Infinity;
   private epochsDone = 0;
+  private interruptsAtStart = 0;
 
   constructor(options: TrainingProgressOptions = {}) {
     super();
+    // Kernel ▸ Interrupt stops the fit this callback watches (see training/interrupt.ts).
+    watchInterrupts();
     const minIntervalMs = options.minIntervalMs ?? 500;
     if (!(minIntervalMs >= 0)) throw new Error(`trainingProgress: minIntervalMs must be >= 0, got ${minIntervalMs}`);
     if (options.metrics !== undefined && (!Array.isArray(options.metrics) || options.metrics.some((m) => typeof m !== "string"))) {
@@ -89,6 +93,7 @@ export class TrainingProgress extends tf.Callback {
   override async onTrainBegin(): Promise<void> {
     for (const k of Object.keys(this.logs)) delete this.logs[k];
     this.epochsDone = 0;
+    this.interruptsAtStart = interruptCount();
     this.start = Date.now();
     this.lastDraw = -Infinity;
     this.handle = newDisplayHandle();
@@ -144,6 +149,7 @@ export class TrainingProgress extends tf.Callback {
     const n = this.epochsDone;
     const total = this.totalEpochs;
     const parts = [
+      finished && n < total && interruptedSince(this.interruptsAtStart) ? `Interrupted after epoch ${n}/${total}` :
       finished && n < total ? `Stopped after epoch ${n}/${total}` : finished ? `Done: ${n} epochs` : `Epoch ${n}/${total}`,
       fmtTime(Date.now() - this.start) + (n > 0 ? `, ${fmtTime((Date.now() - this.start) / n)}/epoch` : ""),
     ];
