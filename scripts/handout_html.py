@@ -158,6 +158,9 @@ _LATEX_MATH = re.compile(
 )
 
 
+_MATH_STYLE = re.compile(r'<style type="text/css">\s*/\* MathJax 4 SVG output \*/.*?</style>', re.S)
+
+
 class HandoutExporter(HTMLExporter):
     """The "lab" HTML export, offline: see the module's docstring."""
 
@@ -205,6 +208,8 @@ class HandoutExporter(HTMLExporter):
     def export(self, nb, name: str) -> str:
         self._where = name
         body, _ = self.from_notebook_node(nb, resources={"handout_math_css": self._math.stylesheet()})
+        if "<mjx-container" not in body:  # no formula: the page does not need their style sheet
+            body = _MATH_STYLE.sub("", body, count=1)
         return body
 
 
