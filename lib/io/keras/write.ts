@@ -255,6 +255,12 @@ export function kerasModelConfig(model: tf.LayersModel, dialect: Dialect): Json 
   return { module: "keras.src.models.functional", class_name: "Functional", config, registered_name: "Functional", build_config: { input_shape: null } };
 }
 
+/**
+ * The oldest HDF5 file format that holds what we write (superblock 0, as h5py writes by default), so
+ * that old HDF5 libraries (R keras setups of the course's era) read our files too.
+ */
+const H5_FILE_OPTIONS = { libver: ["earliest", "v108"] as ["earliest", "v108"] };
+
 let tmpCounter = 0;
 
 function asideName(file: string): string {
@@ -291,7 +297,7 @@ async function writeH5(model: tf.LayersModel, file: string): Promise<void> {
   const config = kerasModelConfig(model, "keras2");
   const layers = modelLayersAsKeras(model);
   const values = await Promise.all(layers.map(layerValues));
-  const f = new h5.File(file, "w");
+  const f = new h5.File(file, "w", H5_FILE_OPTIONS);
   try {
     f.create_attribute("keras_version", "2.15.0");
     f.create_attribute("backend", "tensorflow");
@@ -319,7 +325,7 @@ async function writeKeras3Weights(model: tf.LayersModel, file: string): Promise<
   const paths = keras3LayerPaths(model);
   const layers = modelLayersAsKeras(model);
   const values = await Promise.all(layers.map(layerValues));
-  const f = new h5.File(file, "w");
+  const f = new h5.File(file, "w", H5_FILE_OPTIONS);
   try {
     const top = f.create_group("layers");
     layers.forEach((layer, i) => {
