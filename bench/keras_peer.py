@@ -2,7 +2,8 @@
 TensorFlow.js, rebuilt in Keras from the tf.js model JSON (so there is one definition of each model:
 lib/models/course-architectures.ts).
 
-    .venv/bin/python bench/keras_peer.py SPEC.json      (written by bench/train-step.ts)
+    .venv/bin/python bench/keras_peer.py SPEC.json                 (written by bench/train-step.ts)
+    .venv/bin/python bench/keras_peer.py SPEC.json --params-only   (build only: {"id", "params", "layers"})
 
 SPEC.json: [{id, topology, loss, optimizer, batch, inputShape, target, classes, steps}]. Prints one JSON
 line per model: {"id", "ms", "steps", "params"}; warm-up steps as the bench does them on tf.js.
@@ -85,9 +86,15 @@ def time_steps(spec: dict) -> dict:
 
 def main() -> int:
     specs = json.load(open(sys.argv[1]))
+    params_only = "--params-only" in sys.argv[2:]
     print(json.dumps({"keras": keras.__version__, "backend": keras.backend.backend()}), flush=True)
     for spec in specs:
-        print(json.dumps(time_steps(spec)), flush=True)
+        if params_only:
+            model = build(spec)
+            layers = [[type(l).__name__, list(l.output.shape[1:])] for l in model.layers]
+            print(json.dumps({"id": spec["id"], "params": model.count_params(), "layers": layers}), flush=True)
+        else:
+            print(json.dumps(time_steps(spec)), flush=True)
     return 0
 
 

@@ -10,17 +10,12 @@
  * tf.js model JSON by bench/keras_peer.py: same layers, loss, optimiser, batch); every backend's column
  * shows its ratio to Keras (to the fastest backend where Keras is missing). --backends may name keras.
  */
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
-import { spawnSync } from "child_process";
 import * as tf from "@tensorflow/tfjs";
 import { courseModels, CourseModel } from "./course-models";
+import { KerasPeerResult, runKerasPeer } from "./keras-peer";
 import { BackendName, listBackends } from "../lib/backend/select-backend";
 
 type Column = BackendName | "keras";
-const ROOT = path.resolve(__dirname, "..");
-const PYTHON = path.join(ROOT, ".venv", "bin", "python");
 
 interface BenchArgs {
   quick: boolean;
@@ -87,34 +82,20 @@ async function timeSteps(m: CourseModel, steps: number | null, quick: boolean): 
 
 /** The same models, timed in Keras by bench/keras_peer.py; null (with a line saying why) when Keras is missing. */
 function timeInKeras(models: CourseModel[], steps: number | null, quick: boolean): { version: string; timings: Map<string, Timing> } | null {
-  if (!fs.existsSync(PYTHON)) {
-    console.log("(keras unavailable: no .venv; bash scripts/course.sh setup installs it)");
+  let peer: KerasPeerResult;
+  try {
+    peer = runKerasPeer(models, { steps: (m) => steps ?? (m.id === "autoencoder" ? (quick ? 1 : 3) : quick ? 5 : 9) });
+  } catch (e) {
+    console.log(`(keras unavailable: ${e instanceof Error ? e.message : e})`);
     return null;
   }
-  const specs = models.map((m) => {
-    const model = m.architecture();
-    const topology = model.toJSON(null, false);
-    model.dispose();
-    const n = steps ?? (m.slowOnCpu && m.id === "autoencoder" ? (quick ? 1 : 3) : quick ? 5 : 9);
-    return { id: m.id, topology, loss: m.loss, optimizer: m.optimizer, batch: m.batch, inputShape: m.inputShape, target: m.target, classes: m.classes ?? 1, steps: n };
-  });
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "bench-")), "spec.json");
-  fs.writeFileSync(file, JSON.stringify(specs));
-  const r = spawnSync(PYTHON, [path.join(ROOT, "bench", "keras_peer.py"), file], { encoding: "utf8", maxBuffer: 1 << 24 });
-  fs.rmSync(path.dirname(file), { recursive: true, force: true });
-  if (r.status !== 0) {
-    console.log(`(keras unavailable: ${(r.stderr || "").trim().split("\n").pop()})`);
-    return null;
-  }
-  const lines = r.stdout.trim().split("\n").map((l) => JSON.parse(l));
-  const head = lines.shift() as { keras: string; backend: string };
   const timings = new Map<string, Timing>();
-  for (const l of lines as { id: string; ms: number; steps: number; params: number }[]) {
-    timings.set(l.id, { ms: l.ms, steps: l.steps, params: l.params });
+  for (const l of peer.lines) {
+    timings.set(l.id, { ms: l.ms ?? NaN, steps: l.steps ?? 0, params: l.params });
     const label = models.find((m) => m.id === l.id)?.label ?? l.id;
-    console.log(`  ${"keras".padEnd(10)} ${label.padEnd(28)} ${formatMs(l.ms).padStart(8)} ms (median of ${l.steps})`);
+    console.log(`  ${"keras".padEnd(10)} ${label.padEnd(28)} ${formatMs(l.ms ?? NaN).padStart(8)} ms (median of ${l.steps})`);
   }
-  return { version: `Keras ${head.keras} on ${head.backend}`, timings };
+  return { version: peer.version, timings };
 }
 
 function formatMs(ms: number): string {
