@@ -6,7 +6,9 @@
 import * as fs from "fs";
 import * as path from "path";
 
-export const NATIVE_STATUS_FILE = path.resolve(__dirname, "..", "..", "node_modules", ".course-native-tensorflow.json");
+/** COURSE_NATIVE_STATUS_FILE moves it (the tests use that, so as not to touch the real one). */
+export const NATIVE_STATUS_FILE =
+  process.env.COURSE_NATIVE_STATUS_FILE ?? path.resolve(__dirname, "..", "..", "node_modules", ".course-native-tensorflow.json");
 
 export type NativeStatus =
   | {
