@@ -36,6 +36,7 @@ const CASES: Case[] = [
     variable: "catWeighted",
     expected: () => arch.rickCnn({ outputs: 3, activation: "softmax" }),
   },
+  { notebook: "05-dna-motifs.ipynb", variable: "model", expected: arch.dnaCnn },
   { notebook: "09-convnets-mnist.ipynb", variable: "model", expected: arch.mnistConvnet },
   { notebook: "10-dense-mnist.ipynb", variable: "model", expected: arch.mnistDense },
 ];
