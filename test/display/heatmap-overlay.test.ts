@@ -51,7 +51,9 @@ test("overlay pixels, same size: alpha = opacity × value, viridis colour, blend
 
 test("overlay pixels with resizing: a 1×2 map over a 1×4 grey picture (tensor input, opacity 1)", () => {
   const grey = tf.fill([1, 4, 1], 0.5);
+  const before = tf.memory().numTensors;
   const out = heatmapOverlay(grey, [[0, 1]], { opacity: 1 });
+  assert.equal(tf.memory().numTensors, before, "no tensor left behind");
   grey.dispose();
   // Resized values 0, 0.25, 0.75, 1: table points 0, 2, 6, 8 → (68, 1, 84), (59, 81, 139), (92, 200, 99), (253, 231, 37).
   assertPixels(out.data, [
