@@ -15,6 +15,10 @@ export * from "./backend/wasm-training-kernels";
 export * from "./random/rng";
 
 // data
+export * from "./data/cifar/binary-batch";
+export * from "./data/cifar/cifar-classes";
+export * from "./data/cifar/stand-in";
+export * from "./data/cifar/stand-in-pictures";
 export * from "./data/dna/chip-manifest";
 export * from "./data/dna/chip-source";
 export * from "./data/dna/fasta";
