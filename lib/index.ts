@@ -61,6 +61,7 @@ export * from "./io/model-files";
 export * from "./io/weight-files";
 
 // training
+export * from "./training/early-stopping";
 export * from "./training/model-checkpoint";
 export * from "./training/trained-models";
 export * from "./training/interrupt";
