@@ -96,6 +96,7 @@ export * from "./interpret/receptive-field";
 
 // evaluate
 export * from "./evaluate/accuracy";
+export * from "./evaluate/multiclass-roc";
 export * from "./evaluate/confusion";
 
 // augment
