@@ -82,6 +82,7 @@ export * from "./display/training-progress";
 // plotting
 export * from "./plotting/charts";
 export * from "./plotting/history";
+export * from "./plotting/r-boxplot";
 export * from "./plotting/plotly";
 export * from "./plotting/sequence-logo";
 export * from "./plotting/vegalite";
