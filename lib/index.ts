@@ -67,6 +67,8 @@ export * from "./training/trained-models";
 export * from "./training/interrupt";
 
 // models
+export * from "./models/stochastic-predict";
+export * from "./models/variational";
 export * from "./models/linear-regression";
 
 // display
