@@ -67,9 +67,9 @@ export * from "./training/trained-models";
 export * from "./training/interrupt";
 
 // models
+export * from "./models/linear-regression";
 export * from "./models/stochastic-predict";
 export * from "./models/variational";
-export * from "./models/linear-regression";
 
 // display
 export * from "./display/colormap";
@@ -84,8 +84,8 @@ export * from "./display/training-progress";
 // plotting
 export * from "./plotting/charts";
 export * from "./plotting/history";
-export * from "./plotting/r-boxplot";
 export * from "./plotting/plotly";
+export * from "./plotting/r-boxplot";
 export * from "./plotting/sequence-logo";
 export * from "./plotting/vegalite";
 
@@ -99,8 +99,8 @@ export * from "./interpret/receptive-field";
 
 // evaluate
 export * from "./evaluate/accuracy";
-export * from "./evaluate/multiclass-roc";
 export * from "./evaluate/confusion";
+export * from "./evaluate/multiclass-roc";
 
 // augment
 export * from "./augment/affine";
