@@ -114,6 +114,8 @@ class HandoutInlineParser(MathInlineParser):
     }
 
 
+_PLACEHOLDER = re.compile("(?:\ue000|&#57344;)(\\d+)(?:\ue001|&#57345;)")  # ElementTree writes them as references
+_PLACEHOLDER_IN_ID = re.compile(r"-?%EE%80%80\d+%EE%80%81")
 _CHAPTER_LINK = re.compile(r"^(?![a-z][a-z0-9+.-]*:|/)([^#?]*)\.ipynb(?=$|[#?])", re.I)
 
 
@@ -129,15 +131,30 @@ class HandoutRenderer(IPythonRenderer):
         super().__init__(**kwargs)
         self._math = math
         self._where = where
+        self._drawn: list[str] = []
+
+    # A formula is first a placeholder (two private-use characters around its number) and becomes its
+    # SVG in fill_math(): nbconvert re-parses heading HTML with ElementTree to add the anchor, which
+    # would rewrite inline SVG into namespaced tags that browsers do not draw.
+    def _formula(self, tex: str, display: bool) -> str:
+        self._drawn.append(self._math.render(tex, display, self._where))
+        return f"\ue000{len(self._drawn) - 1}\ue001"
+
+    def fill_math(self, rendered: str) -> str:
+        return _PLACEHOLDER.sub(lambda m: self._drawn[int(m.group(1))], rendered)
 
     def block_math(self, body: str) -> str:
-        return self._math.render(body.strip(), True, self._where)
+        return self._formula(body.strip(), True)
 
     def inline_math(self, body: str) -> str:
-        return self._math.render(body.strip(), False, self._where)
+        return self._formula(body.strip(), False)
 
     def latex_environment(self, name: str, body: str) -> str:
-        return self._math.render(f"\\begin{{{name}}}{body}\\end{{{name}}}", True, self._where)
+        return self._formula(f"\\begin{{{name}}}{body}\\end{{{name}}}", True)
+
+    def heading(self, text: str, level: int, **attrs) -> str:
+        # The anchor id is made from the heading's text: leave the formulas out of it.
+        return _PLACEHOLDER_IN_ID.sub("", super().heading(text, level, **attrs))
 
     def link(self, text: str, url: str, title: str | None = None) -> str:
         return super().link(text, chapter_link(url), title)
@@ -183,7 +200,8 @@ class HandoutExporter(HTMLExporter):
             exclude_anchor_links=self.exclude_anchor_links,
             **self.lexer_options,
         )
-        return MarkdownWithMath(renderer=renderer, block=HandoutBlockParser(), inline=HandoutInlineParser(hard_wrap=False)).render(source)
+        markdown = MarkdownWithMath(renderer=renderer, block=HandoutBlockParser(), inline=HandoutInlineParser(hard_wrap=False))
+        return renderer.fill_math(markdown.render(source))
 
     def latex2html(self, text: str) -> str:
         """A text/latex output: its math drawn, the rest escaped."""

@@ -141,9 +141,9 @@ test("every way of writing math is drawn offline, from an executed notebook with
   fs.writeFileSync(path.join(out, "10-dense-mnist.html"), "<!DOCTYPE html><title>neighbour</title>");
   const folder = copyElsewhere(out);
   const p = await checkHandout(path.join(folder, "math.html"), folder, fixture);
-  // Two inline in the prose, four displayed ($$, \[ \], align, the text/latex output), one inline in
-  // the text/markdown output.
-  assert.equal(p.math, 7, "formulas drawn");
+  // Two inline in the prose, one in a heading, one in a table, four displayed ($$, \[ \], align, the
+  // text/latex output), one inline in the text/markdown output.
+  assert.equal(p.math, 9, "formulas drawn");
   assert.equal(p.displayMath, 4, "display formulas");
   assert.deepEqual(p.links.filter((l) => !l.startsWith("#")), ["10-dense-mnist.html", "10-dense-mnist.html#Weights"], "links to a chapter point at its handout");
   const html = fs.readFileSync(path.join(folder, "math.html"), "utf8");
