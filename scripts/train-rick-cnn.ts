@@ -14,7 +14,8 @@
  * (committed: reproducible from this repository alone) and to data/models/<name>-<fingerprint>/ for
  * real frames (git-ignored: nothing derived from the course's frames is committed). training.json
  * records the frames' fingerprint, and the chapters load the model whose fingerprint matches their
- * frames (lib/training/trained-models.ts). The split is the notebook's: setSeed(seed), then a
+ * frames (lib/training/trained-models.ts). The split is the notebook's: setSeed(seed) with R 3.5's
+ * "Rounding" sample kind (the course's exact split of its frames), then a
  * permutation of all frames, the first 4,001 (binary: altdata's two folders) or 3,001 (categorical:
  * ThreeClassModel without Both) for training; both scaled when there are fewer frames.
  *
@@ -194,7 +195,8 @@ async function main(): Promise<void> {
   const n = all.x.shape[0];
   const courseFrames = binary ? 5257 : 5071;
   if (n !== courseFrames) args.nTrain = Math.round((n * args.nTrain) / courseFrames);
-  const split = splitIndices(n, args.nTrain, setSeed(args.seed));
+  // R 3.5's sample() ("Rounding"), which the course ran on: with its frames, exactly its split.
+  const split = splitIndices(n, args.nTrain, setSeed(args.seed, { sampleKind: "Rounding" }));
   const trainX = takeRows(all.x, split.train);
   const trainY = takeRows(all.y, split.train);
   const valX = takeRows(all.x, split.validation);
@@ -230,7 +232,7 @@ async function main(): Promise<void> {
       frames: n,
       classWeight,
       data: `${source.replace(/^Data: /, "").replace(/\.$/, "")} (` + all.classNames.map((c, k) => `${all.counts[k]} ${c}`).join(", ") + ")",
-      split: `setSeed(${args.seed}); permutation of ${n} frames; first ${args.nTrain} training, ${n - args.nTrain} validation`,
+      split: `setSeed(${args.seed}, { sampleKind: "Rounding" }); permutation of ${n} frames; first ${args.nTrain} training, ${n - args.nTrain} validation`,
       seed: args.seed,
       backend: backend.name,
       batchSize: args.batchSize,
