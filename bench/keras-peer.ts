@@ -16,6 +16,7 @@ export interface KerasPeerLine {
   params: number;
   ms?: number;
   steps?: number;
+  eager?: boolean;
   layers?: [string, (number | null)[]][];
 }
 
@@ -29,6 +30,8 @@ export interface KerasPeerOptions {
   steps?: (m: CourseModel) => number;
   /** Build the models only, do not train. */
   paramsOnly?: boolean;
+  /** Also time each model in Keras's eager mode (op by op, as tf.js runs). */
+  eager?: boolean;
 }
 
 /** Throws with a one-line reason when the venv or Keras is missing or the peer fails. */
@@ -46,7 +49,7 @@ export function runKerasPeer(models: CourseModel[], opts: KerasPeerOptions = {})
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "keras-peer-"));
   const file = path.join(dir, "spec.json");
   fs.writeFileSync(file, JSON.stringify(specs));
-  const args = [path.join(__dirname, "keras_peer.py"), file, ...(opts.paramsOnly ? ["--params-only"] : [])];
+  const args = [path.join(__dirname, "keras_peer.py"), file, ...(opts.paramsOnly ? ["--params-only"] : []), ...(opts.eager ? ["--eager"] : [])];
   const r = spawnSync(VENV_PYTHON, args, { encoding: "utf8", maxBuffer: 1 << 24 });
   fs.rmSync(dir, { recursive: true, force: true });
   if (r.status !== 0) throw new Error((r.stderr || `exit ${r.status}`).trim().split("\n").pop());

@@ -4,6 +4,7 @@ lib/models/course-architectures.ts).
 
     .venv/bin/python bench/keras_peer.py SPEC.json                 (written by bench/train-step.ts)
     .venv/bin/python bench/keras_peer.py SPEC.json --params-only   (build only: {"id", "params", "layers"})
+    .venv/bin/python bench/keras_peer.py SPEC.json --eager         (also each model with run_eagerly=True)
 
 SPEC.json: [{id, topology, loss, optimizer, batch, inputShape, target, classes, steps}]. Prints one JSON
 line per model: {"id", "ms", "steps", "params"}; warm-up steps as the bench does them on tf.js.
@@ -41,10 +42,11 @@ def layer_from_tfjs(entry: dict) -> keras.layers.Layer:
     return cls(**cfg)
 
 
-def build(spec: dict) -> keras.Model:
+def build(spec: dict, eager: bool = False) -> keras.Model:
     layers = spec["topology"]["config"]["layers"]
     model = keras.Sequential([keras.Input(shape=tuple(spec["inputShape"]))] + [layer_from_tfjs(e) for e in layers])
-    model.compile(optimizer=spec["optimizer"], loss=LOSSES[spec["loss"]])
+    # run_eagerly: op by op, as tf.js runs (no graph: no fusion or layout rewrites), to see what graph mode buys
+    model.compile(optimizer=spec["optimizer"], loss=LOSSES[spec["loss"]], run_eagerly=eager)
     return model
 
 
@@ -63,8 +65,8 @@ def batch(spec: dict, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]
     return xs, ys
 
 
-def time_steps(spec: dict) -> dict:
-    model = build(spec)
+def time_steps(spec: dict, eager: bool = False) -> dict:
+    model = build(spec, eager)
     xs, ys = batch(spec, np.random.default_rng(42))
     t0 = time.perf_counter()
     model.train_on_batch(xs, ys)  # first call traces and compiles the step
@@ -81,7 +83,7 @@ def time_steps(spec: dict) -> dict:
         s = time.perf_counter()
         model.train_on_batch(xs, ys)
         times.append((time.perf_counter() - s) * 1000)
-    return {"id": spec["id"], "ms": statistics.median(times), "steps": len(times), "params": model.count_params(), "firstMs": first}
+    return {"id": spec["id"], "ms": statistics.median(times), "steps": len(times), "params": model.count_params(), "firstMs": first, "eager": eager}
 
 
 def main() -> int:
@@ -95,6 +97,8 @@ def main() -> int:
             print(json.dumps({"id": spec["id"], "params": model.count_params(), "layers": layers}), flush=True)
         else:
             print(json.dumps(time_steps(spec)), flush=True)
+            if "--eager" in sys.argv[2:]:
+                print(json.dumps(time_steps(spec, eager=True)), flush=True)
     return 0
 
 

@@ -9,13 +9,15 @@
  * is Keras from the project's .venv, measured in the same run on the same models (rebuilt from the
  * tf.js model JSON by bench/keras_peer.py: same layers, loss, optimiser, batch); every backend's column
  * shows its ratio to Keras (to the fastest backend where Keras is missing). --backends may name keras.
+ * A full run also times Keras in eager mode (run_eagerly=True: op by op, no graph optimisations, as
+ * tf.js always runs), which shows how much of the gap to Keras is what its graph mode buys.
  */
 import * as tf from "@tensorflow/tfjs";
 import { courseModels, CourseModel } from "./course-models";
 import { KerasPeerResult, runKerasPeer } from "./keras-peer";
 import { BackendName, listBackends } from "../lib/backend/select-backend";
 
-type Column = BackendName | "keras";
+type Column = BackendName | "keras" | "keras-eager";
 
 interface BenchArgs {
   quick: boolean;
@@ -81,21 +83,28 @@ async function timeSteps(m: CourseModel, steps: number | null, quick: boolean): 
 }
 
 /** The same models, timed in Keras by bench/keras_peer.py; null (with a line saying why) when Keras is missing. */
-function timeInKeras(models: CourseModel[], steps: number | null, quick: boolean): { version: string; timings: Map<string, Timing> } | null {
+function timeInKeras(
+  models: CourseModel[],
+  steps: number | null,
+  quick: boolean,
+): { version: string; timings: Map<string, Timing>; eager: Map<string, Timing> } | null {
   let peer: KerasPeerResult;
   try {
-    peer = runKerasPeer(models, { steps: (m) => steps ?? (m.id === "autoencoder" ? (quick ? 1 : 3) : quick ? 5 : 9) });
+    const n = (m: CourseModel) => steps ?? (m.id === "autoencoder" ? (quick ? 1 : 3) : quick ? 5 : 9);
+    peer = runKerasPeer(models, { steps: n, eager: !quick });
   } catch (e) {
     console.log(`(keras unavailable: ${e instanceof Error ? e.message : e})`);
     return null;
   }
   const timings = new Map<string, Timing>();
+  const eager = new Map<string, Timing>();
   for (const l of peer.lines) {
-    timings.set(l.id, { ms: l.ms ?? NaN, steps: l.steps ?? 0, params: l.params });
+    (l.eager ? eager : timings).set(l.id, { ms: l.ms ?? NaN, steps: l.steps ?? 0, params: l.params });
     const label = models.find((m) => m.id === l.id)?.label ?? l.id;
-    console.log(`  ${"keras".padEnd(10)} ${label.padEnd(28)} ${formatMs(l.ms ?? NaN).padStart(8)} ms (median of ${l.steps})`);
+    const column = l.eager ? "keras-eager" : "keras";
+    console.log(`  ${column.padEnd(10)} ${label.padEnd(28)} ${formatMs(l.ms ?? NaN).padStart(8)} ms (median of ${l.steps})`);
   }
-  return { version: peer.version, timings };
+  return { version: peer.version, timings, eager };
 }
 
 function formatMs(ms: number): string {
@@ -130,12 +139,15 @@ async function main(): Promise<void> {
   const keras = args.backends === null || args.backends.includes("keras") ? timeInKeras(models, args.steps, args.quick) : null;
   if (keras) {
     console.log(`keras: ${keras.version}`);
-    for (const [id, t] of keras.timings) {
-      if (!results.has(id)) results.set(id, new Map());
-      results.get(id)!.set("keras", t);
+    for (const [column, timings] of [["keras", keras.timings], ["keras-eager", keras.eager]] as const) {
+      for (const [id, t] of timings) {
+        if (!results.has(id)) results.set(id, new Map());
+        results.get(id)!.set(column, t);
+      }
     }
   }
-  const names: Column[] = [...available.map((b) => b.name), ...(keras ? ["keras" as const] : [])];
+  const kerasColumns: Column[] = keras ? (keras.eager.size > 0 ? ["keras", "keras-eager"] : ["keras"]) : [];
+  const names: Column[] = [...available.map((b) => b.name), ...kerasColumns];
   const ref = keras ? "Keras" : "the fastest";
   const header = ["model", "params", "batch", ...names.map((n) => `${n} ms (x ${ref})`)];
   const rows = models.map((m) => {
