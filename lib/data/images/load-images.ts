@@ -33,6 +33,25 @@ export interface LoadImagesOptions {
   warn?: (message: string) => void;
   /** Called after each frame with (frames done, total), e.g. for a progress line. */
   onProgress?: (done: number, total: number) => void;
+  /** See `BadFilePolicy`. Default "error". */
+  onBadFile?: BadFilePolicy;
+}
+
+/**
+ * What to do with files that cannot be read as JPEG (empty, truncated, damaged, another format):
+ * - "error" (default): read all the others first, then stop with one error that names every bad
+ *   file and what is wrong with it, so they can all be fixed at once;
+ * - "skip": leave them out, say so with one warning, and list them in `skipped`.
+ */
+export type BadFilePolicy = "error" | "skip";
+
+/** A file left out by `onBadFile: "skip"`. */
+export interface SkippedFile {
+  file: string;
+  /** Its position in the list of files asked for. */
+  index: number;
+  /** What is wrong with it (the reader's message, which names the file). */
+  reason: string;
 }
 
 export interface LoadedImages {
@@ -44,6 +63,8 @@ export interface LoadedImages {
   hashes: string[];
   /** Files that were resized or cropped to fit. */
   adjusted: string[];
+  /** Files left out because they could not be read (only with `onBadFile: "skip"`; else empty). */
+  skipped: SkippedFile[];
 }
 
 function checkOption(name: string, v: number | undefined): void {
@@ -73,7 +94,34 @@ function fitSize(img: RgbImage, file: string, height: number, width: number, pol
   );
 }
 
-/** Loads the given JPEG files, in order, into one tensor (see the module comment). */
+function message(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** One error for several unusable files: each file's own message, then what can be done. */
+function problemsError(total: number, bad: readonly SkippedFile[], wrongSize: readonly string[]): Error {
+  const all = [...bad.map((b) => ({ index: b.index, text: b.reason })), ...wrongSize.map((text, k) => ({ index: total + k, text }))];
+  if (all.length === 1) {
+    // One problem: its own message, which already says what to do about a wrong size.
+    const text = all[0].text;
+    const hint = bad.length === 1 ? `${/[.!]$/.test(text) ? "" : "."} Or pass onBadFile: "skip" to load the other files without it.` : "";
+    return new Error(text + hint);
+  }
+  const lines = all.map((p) => `  - ${p.text}`);
+  const hints: string[] = [];
+  if (bad.length > 0) {
+    hints.push(`Replace or remove the ${bad.length} unreadable file(s), or pass onBadFile: "skip" to load the others without them.`);
+  }
+  if (wrongSize.length > 0) {
+    hints.push(`For the ${wrongSize.length} file(s) of the wrong size, pass onWrongSize: "resize" or "crop", or remove them.`);
+  }
+  return new Error(`loadImages: ${all.length} of ${total} files cannot be used:\n${lines.join("\n")}\n${hints.join(" ")}`);
+}
+
+/**
+ * Loads the given JPEG files, in order, into one tensor (see the module comment). Every file is
+ * tried before any error is thrown, so one error names every unusable file (see `BadFilePolicy`).
+ */
 export function loadImageFiles(files: readonly string[], options: LoadImagesOptions = {}): LoadedImages {
   if (files.length === 0) throw new Error("loadImages: no files given");
   checkOption("height", options.height);
@@ -82,26 +130,63 @@ export function loadImageFiles(files: readonly string[], options: LoadImagesOpti
   if (!["error", "resize", "crop"].includes(policy)) {
     throw new Error(`loadImages: onWrongSize must be "error", "resize" or "crop", got ${JSON.stringify(policy)}`);
   }
+  const badPolicy = options.onBadFile ?? "error";
+  if (!["error", "skip"].includes(badPolicy)) {
+    throw new Error(`loadImages: onBadFile must be "error" or "skip", got ${JSON.stringify(badPolicy)}`);
+  }
   const warn = options.warn ?? ((m: string) => console.warn(m));
 
-  const first = readJpeg(files[0]);
-  const height = options.height ?? first.height;
-  const width = options.width ?? first.width;
-  const frameSize = height * width * 3;
-  const values = new Float32Array(files.length * frameSize);
+  // The frame size: as given, else that of the first file that can be read.
+  let height = options.height;
+  let width = options.width;
+  let values: Float32Array | null = null;
+  let frameSize = 0;
+  const kept: string[] = [];
   const hashes: string[] = [];
   const adjusted: string[] = [];
+  const bad: SkippedFile[] = [];
+  const wrongSize: string[] = [];
 
   for (let i = 0; i < files.length; i++) {
-    const decoded = i === 0 ? first : readJpeg(files[i]);
+    let decoded: RgbImage;
+    try {
+      decoded = readJpeg(files[i]);
+    } catch (e) {
+      bad.push({ file: files[i], index: i, reason: message(e) });
+      options.onProgress?.(i + 1, files.length);
+      continue;
+    }
+    height ??= decoded.height;
+    width ??= decoded.width;
+    if (values === null) {
+      frameSize = height * width * 3;
+      values = new Float32Array(files.length * frameSize);
+    }
+    let fitted: { img: RgbImage; adjusted: boolean };
+    try {
+      fitted = fitSize(decoded, files[i], height, width, policy, warn);
+    } catch (e) {
+      wrongSize.push(message(e));
+      options.onProgress?.(i + 1, files.length);
+      continue;
+    }
     hashes.push(hashPixels(decoded.data));
-    const fitted = fitSize(decoded, files[i], height, width, policy, warn);
     if (fitted.adjusted) adjusted.push(files[i]);
-    rgbToUnitFloats(fitted.img.data, values, i * frameSize);
+    rgbToUnitFloats(fitted.img.data, values, kept.length * frameSize);
+    kept.push(files[i]);
     options.onProgress?.(i + 1, files.length);
   }
-  const x = tf.tensor4d(values, [files.length, height, width, 3]);
-  return { x, files: [...files], hashes, adjusted };
+
+  if (wrongSize.length > 0 || (bad.length > 0 && badPolicy === "error")) throw problemsError(files.length, bad, wrongSize);
+  if (values === null || kept.length === 0) {
+    throw new Error(`loadImages: none of the ${files.length} files could be read:\n${bad.map((b) => `  - ${b.reason}`).join("\n")}`);
+  }
+  if (bad.length > 0) {
+    warn(`loadImages: left out ${bad.length} of ${files.length} files that cannot be read:\n${bad.map((b) => `  - ${b.reason}`).join("\n")}`);
+  }
+  const data = kept.length === files.length ? values : values.subarray(0, kept.length * frameSize);
+  const x = tf.tensor4d(data, [kept.length, height!, width!, 3]);
+  return { x, files: kept, hashes, adjusted, skipped: bad };
 }
 
 export interface LoadFolderOptions extends LoadImagesOptions {

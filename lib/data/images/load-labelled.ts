@@ -42,7 +42,8 @@ function labelRow(folder: LabelledFolder): number[] {
 
 /**
  * Loads every folder's frames (in the order given, each sorted by name) into one tensor `x`
- * and labels `y`. Folders that are missing or hold no matching file are errors.
+ * and labels `y`. Folders that are missing or hold no matching file are errors; unreadable files in
+ * any folder are named together in one error, or left out with `onBadFile: "skip"` (see load-images.ts).
  */
 export function loadLabelledFolders(options: LoadLabelledOptions): LabelledImages {
   const { folders } = options;
@@ -63,13 +64,17 @@ export function loadLabelledFolders(options: LoadLabelledOptions): LabelledImage
   const labels = folderIndex.map((k) => [...rows[k]]);
 
   const images = loadImageFiles(files, options);
-  const y = tf.tensor2d(labels.flat(), [labels.length, width]);
+  // Files left out by onBadFile: "skip" take their labels with them.
+  const skipped = new Set(images.skipped.map((s) => s.index));
+  const keptIndex = folderIndex.filter((_, i) => !skipped.has(i));
+  const keptLabels = labels.filter((_, i) => !skipped.has(i));
+  const y = tf.tensor2d(keptLabels.flat(), [keptLabels.length, width]);
   return {
     ...images,
     y,
-    labels,
-    folderIndex,
+    labels: keptLabels,
+    folderIndex: keptIndex,
     classNames: folders.map((f) => f.name ?? path.basename(path.resolve(f.path))),
-    counts: perFolder.map((fs) => fs.length),
+    counts: folders.map((_, k) => keptIndex.filter((j) => j === k).length),
   };
 }

@@ -197,3 +197,95 @@ test("loadLabelledFolders labels each frame by its folder (binary and multi-labe
   assert.throws(() => loadLabelledFolders({ folders: [{ path: rick, label: 0 }, { path: path.join(dir, "lab/None"), label: 1 }] }), /folder not found: .*None/);
   assert.equal(tf.memory().numTensors, before);
 });
+
+/** A folder of good 12×6 frames with three broken ones among them (each broken another way). */
+function folderWithThreeBroken(name: string): { d: string; broken: string[] } {
+  const d = folder(name);
+  for (let i = 1; i <= 5; i++) writeFlat(path.join(d, `good_${i}.jpg`), 12, 6, [40 * i, 100, 200]);
+  const good = encodeJpeg(flat(12, 6, [1, 2, 3]), 12, 6);
+  fs.writeFileSync(path.join(d, "good_2b_truncated.jpg"), good.subarray(0, Math.floor(good.length / 2)));
+  fs.writeFileSync(path.join(d, "good_4b_empty.jpg"), "");
+  fs.writeFileSync(path.join(d, "a_first_is_png.jpg"), encodePng(new Uint8Array(4 * 4 * 4).fill(255), 4, 4));
+  return { d, broken: ["a_first_is_png.jpg", "good_2b_truncated.jpg", "good_4b_empty.jpg"] };
+}
+
+test("three broken JPEGs in a folder: one error names all three; the good frames are not loaded", () => {
+  const { d } = folderWithThreeBroken("three-broken");
+  const before = tf.memory().numTensors;
+  let err: Error | null = null;
+  try {
+    loadImageFolder(d).x.dispose();
+  } catch (e) {
+    err = e as Error;
+  }
+  assert.ok(err, "loading must fail");
+  assert.match(err!.message, /3 of 8 files cannot be used/);
+  assert.match(err!.message, /a_first_is_png\.jpg is not a JPEG: it is a PNG file/);
+  assert.match(err!.message, /good_2b_truncated\.jpg is truncated/);
+  assert.match(err!.message, /good_4b_empty\.jpg: the file is empty/);
+  assert.match(err!.message, /onBadFile: "skip"/);
+  assert.equal(tf.memory().numTensors, before);
+
+  // Across several folders too, and a wrong-size frame is named in the same error.
+  const other = folder("three-broken-other");
+  writeFlat(path.join(other, "big.jpg"), 30, 20, [0, 0, 0]);
+  fs.writeFileSync(path.join(other, "cut.jpg"), Buffer.from([0xff, 0xd8, 0xff]));
+  assert.throws(() => loadLabelledFolders({ folders: [{ path: d, label: 0 }, { path: other, label: 1 }] }), (e: Error) => {
+    assert.match(e.message, /5 of 10 files cannot be used/);
+    for (const n of ["a_first_is_png", "good_2b_truncated", "good_4b_empty", "cut"]) assert.match(e.message, new RegExp(`${n}\\.jpg`));
+    assert.match(e.message, /big\.jpg is 20×30 \(height×width\) but the frames should be 6×12/);
+    assert.match(e.message, /onWrongSize: "resize"/);
+    return true;
+  });
+  assert.equal(tf.memory().numTensors, before);
+});
+
+test("onBadFile: \"skip\" loads the good frames, lists the bad ones and warns once", () => {
+  const { d, broken } = folderWithThreeBroken("skip-broken");
+  const before = tf.memory().numTensors;
+  const warnings: string[] = [];
+  const progress: number[] = [];
+  // The first file is one of the broken ones: the frame size comes from the first good one.
+  const r = loadImageFolder(d, { onBadFile: "skip", warn: (m) => warnings.push(m), onProgress: (n) => progress.push(n) });
+  assert.deepEqual(r.x.shape, [5, 6, 12, 3]);
+  assert.deepEqual(r.files.map((f) => path.basename(f)), [1, 2, 3, 4, 5].map((i) => `good_${i}.jpg`));
+  assert.deepEqual(r.skipped.map((s) => path.basename(s.file)), broken);
+  assert.deepEqual(r.skipped.map((s) => s.index), [0, 3, 6]);
+  assert.match(r.skipped[1].reason, /is truncated/);
+  assert.equal(r.hashes.length, 5);
+  assert.deepEqual(progress, [1, 2, 3, 4, 5, 6, 7, 8]);
+  assert.equal(warnings.length, 1);
+  assert.match(warnings[0], /left out 3 of 8 files/);
+  for (const b of broken) assert.ok(warnings[0].includes(b), `the warning names ${b}`);
+  // Each good frame is where it belongs (red channel 40·i / 255).
+  const reds = tf.tidy(() => (r.x.slice([0, 0, 0, 0], [5, 6, 12, 1]).mean([1, 2, 3]).arraySync() as number[]));
+  reds.forEach((v, k) => assert.ok(Math.abs(v - (40 * (k + 1)) / 255) < 0.03, `frame ${k}: ${v}`));
+  r.x.dispose();
+
+  // Labels follow the frames that were kept.
+  const other = folder("skip-broken-other");
+  writeFlat(path.join(other, "x_1.jpg"), 12, 6, [0, 0, 0]);
+  fs.writeFileSync(path.join(other, "x_2.jpg"), "not a picture");
+  writeFlat(path.join(other, "x_3.jpg"), 12, 6, [0, 0, 0]);
+  const l = loadLabelledFolders({ folders: [{ path: d, label: 0 }, { path: other, label: 1 }], onBadFile: "skip", warn: () => undefined });
+  assert.deepEqual(l.x.shape, [7, 6, 12, 3]);
+  assert.deepEqual(Array.from(l.y.dataSync()), [0, 0, 0, 0, 0, 1, 1]);
+  assert.deepEqual(l.folderIndex, [0, 0, 0, 0, 0, 1, 1]);
+  assert.deepEqual(l.counts, [5, 2]);
+  assert.deepEqual(l.skipped.map((s) => path.basename(s.file)), [...broken, "x_2.jpg"]);
+  l.x.dispose();
+  l.y.dispose();
+
+  // Nothing readable at all is still an error, and so is an unknown policy.
+  const none = folder("skip-none");
+  fs.writeFileSync(path.join(none, "a.jpg"), "");
+  fs.writeFileSync(path.join(none, "b.jpg"), "x");
+  assert.throws(() => loadImageFolder(none, { onBadFile: "skip", warn: () => undefined }), /none of the 2 files could be read.*\n.*a\.jpg.*\n.*b\.jpg/);
+  assert.throws(() => loadImageFolder(d, { onBadFile: "ignore" as never }), /onBadFile must be "error" or "skip"/);
+  // One bad file alone keeps its own message, with the way out.
+  const one = folder("one-bad");
+  writeFlat(path.join(one, "a.jpg"), 12, 6, [0, 0, 0]);
+  fs.writeFileSync(path.join(one, "b.jpg"), "");
+  assert.throws(() => loadImageFolder(one), /^Error: .*b\.jpg: the file is empty \(0 bytes\), not a JPEG\. Or pass onBadFile: "skip"/);
+  assert.equal(tf.memory().numTensors, before);
+});
