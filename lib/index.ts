@@ -64,6 +64,7 @@ export * from "./io/weight-files";
 export * from "./training/early-stopping";
 export * from "./training/model-checkpoint";
 export * from "./training/trained-models";
+export * from "./training/trained-autoencoders";
 export * from "./training/interrupt";
 
 // models
@@ -101,11 +102,13 @@ export * from "./interpret/receptive-field";
 export * from "./evaluate/accuracy";
 export * from "./evaluate/confusion";
 export * from "./evaluate/multiclass-roc";
+export * from "./evaluate/reconstruction";
 
 // augment
 export * from "./augment/affine";
 export * from "./augment/flip";
 export * from "./augment/image-generator";
 export * from "./augment/image";
+export * from "./augment/noise";
 export * from "./augment/random-transform";
 export * from "./augment/resample";
