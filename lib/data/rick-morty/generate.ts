@@ -3,19 +3,27 @@
  * and `ensureRickMortyData`, which does so on first use only.
  *
  * A manifest `.stand-in.json` at the root records the seed, the scale and whether the last run
- * finished. It is written before the first frame (complete: false) and again at the end, so a run
- * that dies half-way is noticed and redone. Folders holding JPEGs without a manifest are taken to
- * be someone's real course data and are never written to. A second file, `.characters.json`
- * (see cast-record.ts), records where each character was drawn in every file.
+ * finished. Folders holding JPEGs without a manifest are taken to be someone's real course data and
+ * are never written to. A second file, `.characters.json` (see cast-record.ts), records where each
+ * character was drawn in every file.
+ *
+ * Runs never clobber each other (see ../folder-lock.ts): a run holds `<root>.lock` while it writes,
+ * so a second run for the same folder waits and then finds it up to date; and it writes the frames
+ * into a folder beside the root first and renames them into place only when all are written. A new
+ * root appears in one rename; in an existing one each redone layout folder is swapped in, and the
+ * manifest is marked incomplete before the swaps and complete (by renaming the new one in) after,
+ * so a run killed at any point is noticed and redone. A run that dies leaves at most its aside
+ * folder, which the next run removes.
  */
 import * as fs from "fs";
 import * as path from "path";
 import { Rng } from "../../random/rng";
 import { encodeJpeg } from "../images/jpeg-encode";
 import { listFiles } from "../images/list-files";
+import { asideFolder, clearStaleAside, withFolderLock } from "../folder-lock";
 import { DrawnCharacter, drawFrameWithCast } from "./scene";
-import { buildCastRecord, readCastRecord, writeCastRecord } from "./cast-record";
-import { GENERATOR_NAME, GENERATOR_VERSION, MANIFEST_FILE, StandInManifest, readManifest, writeManifest } from "./manifest";
+import { buildCastRecord, castRecordPath, readCastRecord, writeCastRecord } from "./cast-record";
+import { GENERATOR_NAME, GENERATOR_VERSION, MANIFEST_FILE, StandInManifest, manifestPath, readManifest, writeManifest } from "./manifest";
 import { DATA_ENV, rickMortyRoot } from "./source";
 import { Original, RickMortyPlan, originalKey, originalSeed, planRickMorty } from "./plan";
 import {
@@ -36,6 +44,8 @@ export interface GenerateOptions {
   folders?: readonly RickMortyFolder[];
   /** Progress messages. Default: none. */
   log?: (message: string) => void;
+  /** Longest wait for another run writing the same folder, in ms (default 30 minutes). */
+  lockTimeoutMs?: number;
 }
 
 /** Draws one original picture and encodes it as JPEG bytes. */
@@ -64,61 +74,107 @@ function manifestFor(seed: number, scale: number, plan: RickMortyPlan, complete:
   };
 }
 
-/** Removes the files this generator names in a folder (and nothing else). */
-function clearGenerated(dir: string, folder: RickMortyFolder): void {
-  if (!fs.existsSync(dir)) return;
+/** Moves the files of `from` that this generator did not name (a user's additions) into `to`. */
+function keepOthers(from: string, to: string, folder: RickMortyFolder): void {
+  if (!fs.existsSync(from)) return;
   const ours = generatedNamePattern(folder);
-  for (const name of listFiles(dir)) if (ours.test(name)) fs.unlinkSync(path.join(dir, name));
+  for (const e of fs.readdirSync(from, { withFileTypes: true })) {
+    if (!ours.test(e.name)) fs.renameSync(path.join(from, e.name), path.join(to, e.name));
+  }
+}
+
+function isEmptyDir(dir: string): boolean {
+  return fs.statSync(dir).isDirectory() && fs.readdirSync(dir).length === 0;
+}
+
+/**
+ * Moves what was written in `aside` into `root`: the whole folder at once when `root` is new, else
+ * folder by folder (see the module comment). User files in a replaced folder are kept.
+ */
+function installAside(aside: string, root: string, folders: readonly RickMortyFolder[], incomplete: StandInManifest): void {
+  if (fs.existsSync(root) && isEmptyDir(root)) fs.rmdirSync(root);
+  if (!fs.existsSync(root)) {
+    fs.mkdirSync(path.dirname(path.resolve(root)), { recursive: true });
+    fs.renameSync(aside, root);
+    return;
+  }
+  writeManifest(root, incomplete);
+  const fresh = rickMortyPaths(aside);
+  const target = rickMortyPaths(root);
+  const replaced = path.join(aside, ".replaced");
+  for (const folder of folders) {
+    keepOthers(target[folder], fresh[folder], folder);
+    if (fs.existsSync(target[folder])) {
+      const parked = path.join(replaced, FOLDER_SPECS[folder].dir);
+      fs.mkdirSync(path.dirname(parked), { recursive: true });
+      fs.renameSync(target[folder], parked);
+    }
+    fs.mkdirSync(path.dirname(target[folder]), { recursive: true });
+    fs.renameSync(fresh[folder], target[folder]);
+  }
+  fs.renameSync(castRecordPath(aside), castRecordPath(root));
+  fs.renameSync(manifestPath(aside), manifestPath(root)); // complete: true, last
+  fs.rmSync(aside, { recursive: true, force: true });
 }
 
 /**
  * Writes the stand-in (or some of its folders) under `options.root`, replacing earlier generated
- * files there. Refuses a root that holds JPEGs but no manifest (someone's own frames, whose names
- * may be the same as ours). Returns the number of files written and the seconds taken.
+ * files there, atomically and under the folder's lock (see the module comment). Refuses a root
+ * that holds JPEGs but no manifest (someone's own frames, whose names may be the same as ours).
+ * Returns the number of files written and the seconds taken (waiting for a lock included).
  */
 export function generateRickMorty(options: GenerateOptions): { files: number; seconds: number } {
   const start = Date.now();
+  const files = withFolderLock(options.root, () => generateLocked(options), { log: options.log, timeoutMs: options.lockTimeoutMs });
+  return { files, seconds: (Date.now() - start) / 1000 };
+}
+
+function generateLocked(options: GenerateOptions): number {
   const { root } = options;
   const seed = options.seed ?? DEFAULT_SEED;
   const scale = options.scale ?? 1;
   const folders = options.folders ?? RICK_MORTY_FOLDERS;
   const log = options.log ?? (() => undefined);
   const plan = planRickMorty(seed, scale);
-  const dirs = rickMortyPaths(root);
   if (readManifest(root) === null && holdsJpegs(root)) {
     throw new Error(`${root} holds JPEG frames that this kit did not generate (no ${MANIFEST_FILE}); ` +
       `not overwriting them. Generate into another folder, or move those frames away first.`);
   }
+  for (const dead of clearStaleAside(root)) log(`removed ${dead}, left by a run that did not finish`);
 
-  fs.mkdirSync(root, { recursive: true });
   const previousCast = readCastRecord(root);
-  writeManifest(root, manifestFor(seed, scale, plan, false));
-  // Originals shared by several files (altdata, duplicates) are encoded once per run.
-  const cache = new Map<string, Buffer>();
-  const casts = new Map<string, DrawnCharacter[]>();
-  let files = 0;
-  for (const folder of folders) {
-    const dir = dirs[folder];
-    fs.mkdirSync(dir, { recursive: true });
-    clearGenerated(dir, folder);
-    plan[folder].forEach((o, i) => {
-      const key = originalKey(o);
-      let bytes = cache.get(key);
-      if (bytes === undefined) {
-        const r = renderOriginalWithCast(seed, o);
-        bytes = r.jpeg;
-        cache.set(key, bytes);
-        casts.set(key, r.cast);
-      }
-      fs.writeFileSync(path.join(dir, frameFileName(folder, i)), bytes);
-      files++;
-    });
-    log(`${FOLDER_SPECS[folder].dir}: ${plan[folder].length} frames`);
+  const aside = asideFolder(root);
+  const dirs = rickMortyPaths(aside);
+  try {
+    // Originals shared by several files (altdata, duplicates) are encoded once per run.
+    const cache = new Map<string, Buffer>();
+    const casts = new Map<string, DrawnCharacter[]>();
+    let files = 0;
+    for (const folder of folders) {
+      const dir = dirs[folder];
+      fs.mkdirSync(dir, { recursive: true });
+      plan[folder].forEach((o, i) => {
+        const key = originalKey(o);
+        let bytes = cache.get(key);
+        if (bytes === undefined) {
+          const r = renderOriginalWithCast(seed, o);
+          bytes = r.jpeg;
+          cache.set(key, bytes);
+          casts.set(key, r.cast);
+        }
+        fs.writeFileSync(path.join(dir, frameFileName(folder, i)), bytes);
+        files++;
+      });
+      log(`${FOLDER_SPECS[folder].dir}: ${plan[folder].length} frames`);
+    }
+    // Where each character was drawn, for every folder (those not redone now keep their entries).
+    writeCastRecord(aside, buildCastRecord(seed, scale, plan, casts, previousCast, folders));
+    writeManifest(aside, manifestFor(seed, scale, plan, true));
+    installAside(aside, root, folders, manifestFor(seed, scale, plan, false));
+    return files;
+  } finally {
+    fs.rmSync(aside, { recursive: true, force: true });
   }
-  // Where each character was drawn, for every folder (those not redone now keep their entries).
-  writeCastRecord(root, buildCastRecord(seed, scale, plan, casts, previousCast, folders));
-  writeManifest(root, manifestFor(seed, scale, plan, true));
-  return { files, seconds: (Date.now() - start) / 1000 };
 }
 
 /** How many generated-looking files each folder holds now. */
@@ -151,7 +207,8 @@ export interface EnsureResult {
 /**
  * Makes sure the stand-in is complete under `root` (default standInRoot(scale)): generates it on
  * first use, redoes only the folders that are incomplete, and regenerates everything when the seed
- * or scale asked for differ from what is there. Frames it did not write are never touched.
+ * or scale asked for differ from what is there. Frames it did not write are never touched. When
+ * another run is writing the same folder, it waits for it and uses what that run wrote.
  */
 export function ensureRickMortyData(options: EnsureOptions = {}): EnsureResult {
   const start = Date.now();
@@ -164,23 +221,32 @@ export function ensureRickMortyData(options: EnsureOptions = {}): EnsureResult {
   const scale = options.scale ?? 1;
   const root = options.root ?? standInRoot(scale);
   const seed = options.seed ?? DEFAULT_SEED;
-  const expected = rickMortyCounts(scale);
-  const manifest = readManifest(root);
   const seconds = (): number => (Date.now() - start) / 1000;
 
-  if (manifest === null && holdsJpegs(root)) {
-    options.log?.(`${root} already holds JPEG frames that this kit did not generate; using them as they are`);
-    return { root, status: "existing", written: [], seconds: seconds() };
-  }
-  const same = manifest !== null && manifest.version === GENERATOR_VERSION && manifest.seed === seed && manifest.scale === scale;
-  const have = countGenerated(root);
-  // A complete earlier run with the same settings: redo only folders with missing or extra files.
-  // Otherwise (other seed or scale, or a run that died part-way) redo everything.
-  const todo = same && manifest.complete
-    ? RICK_MORTY_FOLDERS.filter((k) => have[k] !== expected[k])
-    : [...RICK_MORTY_FOLDERS];
-  if (todo.length === 0) return { root, status: "up to date", written: [], seconds: seconds() };
-  options.log?.(`generating the Rick and Morty stand-in (seed ${seed}, scale ${scale}) in ${root}: ${todo.join(", ")}`);
-  generateRickMorty({ root, seed, scale, folders: todo, log: options.log });
-  return { root, status: "generated", written: todo, seconds: seconds() };
+  // What needs doing; looked at again once the lock is ours, since another run may have done it.
+  const decide = (): EnsureResult | RickMortyFolder[] => {
+    const manifest = readManifest(root);
+    if (manifest === null && holdsJpegs(root)) {
+      options.log?.(`${root} already holds JPEG frames that this kit did not generate; using them as they are`);
+      return { root, status: "existing", written: [], seconds: seconds() };
+    }
+    const expected = rickMortyCounts(scale);
+    const same = manifest !== null && manifest.version === GENERATOR_VERSION && manifest.seed === seed && manifest.scale === scale;
+    const have = countGenerated(root);
+    // A complete earlier run with the same settings: redo only folders with missing or extra files.
+    // Otherwise (other seed or scale, or a run that died part-way) redo everything.
+    const todo = same && manifest.complete
+      ? RICK_MORTY_FOLDERS.filter((k) => have[k] !== expected[k])
+      : [...RICK_MORTY_FOLDERS];
+    return todo.length === 0 ? { root, status: "up to date", written: [], seconds: seconds() } : todo;
+  };
+  const first = decide();
+  if (!Array.isArray(first)) return first;
+  return withFolderLock(root, () => {
+    const todo = decide();
+    if (!Array.isArray(todo)) return todo;
+    options.log?.(`generating the Rick and Morty stand-in (seed ${seed}, scale ${scale}) in ${root}: ${todo.join(", ")}`);
+    generateRickMorty({ root, seed, scale, folders: todo, log: options.log });
+    return { root, status: "generated" as const, written: todo, seconds: seconds() };
+  }, { log: options.log, timeoutMs: options.lockTimeoutMs });
 }

@@ -1,0 +1,152 @@
+/**
+ * Writing a generated folder safely when several runs may want it at once (the tests and the main
+ * job, two notebooks, a fast and a full run sharing a scale):
+ *
+ *  - `withFolderLock(target, fn)`: runs `fn` while holding `<target>.lock`, a folder made with
+ *    mkdir (which only one process can win) holding `owner.json` (pid, host, time). Others wait
+ *    for it, checking every `pollMs`. A lock whose owner process is gone (a run that was killed)
+ *    is taken over. Re-entrant within one process.
+ *  - `asideFolder(target)`: a fresh empty folder beside `target` (same file system, so a rename
+ *    into place is atomic), named `<target>.<pid>-<random>.tmp`; `clearStaleAside(target)` removes
+ *    those left by runs that died (their pid is gone).
+ *
+ * Everything here is synchronous, like the generators that use it.
+ */
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+
+export interface FolderLockOptions {
+  /** Give up waiting after this long (default 30 minutes) with an error naming the lock's owner. */
+  timeoutMs?: number;
+  /** How often to look again while waiting (default 250 ms). */
+  pollMs?: number;
+  /** Told once when this run has to wait for another. */
+  log?: (message: string) => void;
+}
+
+interface LockOwner {
+  pid: number;
+  host: string;
+  since: string;
+}
+
+const held = new Set<string>();
+
+export function lockPath(target: string): string {
+  return `${path.resolve(target)}.lock`;
+}
+
+function sleepSync(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/** True when a process with this id exists (EPERM: it exists but is someone else's). */
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+function readOwner(lock: string): LockOwner | null {
+  try {
+    return JSON.parse(fs.readFileSync(path.join(lock, "owner.json"), "utf8")) as LockOwner;
+  } catch {
+    return null;
+  }
+}
+
+/** True when the lock's owner is certainly gone: a dead pid on this host, or no owner file for a minute. */
+function isStale(lock: string): boolean {
+  const owner = readOwner(lock);
+  if (owner === null) {
+    // Made by mkdir but its owner file not written yet, or a run died in between.
+    try {
+      return Date.now() - fs.statSync(lock).mtimeMs > 60_000;
+    } catch {
+      return false; // gone meanwhile: try again
+    }
+  }
+  return owner.host === os.hostname() && owner.pid !== process.pid && !processAlive(owner.pid);
+}
+
+/** Runs `fn` holding the lock of `target` (see the module comment); the lock is freed however `fn` ends. */
+export function withFolderLock<T>(target: string, fn: () => T, options: FolderLockOptions = {}): T {
+  const lock = lockPath(target);
+  if (held.has(lock)) return fn();
+  const timeoutMs = options.timeoutMs ?? 30 * 60_000;
+  const pollMs = options.pollMs ?? 250;
+  const deadline = Date.now() + timeoutMs;
+  fs.mkdirSync(path.dirname(lock), { recursive: true });
+  let told = false;
+  for (;;) {
+    try {
+      fs.mkdirSync(lock);
+      break;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+    }
+    if (isStale(lock)) {
+      // Rename first, so that two runs finding the same stale lock cannot both remove a fresh one.
+      const grave = `${lock}.${process.pid}-${Math.random().toString(36).slice(2)}.stale`;
+      try {
+        fs.renameSync(lock, grave);
+        fs.rmSync(grave, { recursive: true, force: true });
+      } catch {
+        // someone else took it over first
+      }
+      continue;
+    }
+    const owner = readOwner(lock);
+    if (!told) {
+      options.log?.(`waiting for another run${owner ? ` (pid ${owner.pid} on ${owner.host}, since ${owner.since})` : ""} that is writing ${target}`);
+      told = true;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`${target} is locked by another run${owner ? ` (pid ${owner.pid} on ${owner.host}, since ${owner.since})` : ""} ` +
+        `for more than ${Math.round(timeoutMs / 1000)} s. If no such run exists any more, remove ${lock} and try again.`);
+    }
+    sleepSync(pollMs);
+  }
+  const me: LockOwner = { pid: process.pid, host: os.hostname(), since: new Date().toISOString() };
+  fs.writeFileSync(path.join(lock, "owner.json"), JSON.stringify(me) + "\n");
+  held.add(lock);
+  try {
+    return fn();
+  } finally {
+    held.delete(lock);
+    const owner = readOwner(lock);
+    if (owner !== null && owner.pid === process.pid && owner.host === me.host) fs.rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+const ASIDE = /^(.*)\.(\d+)-[a-z0-9]+\.tmp$/;
+
+/** A new empty folder beside `target`, for writing into before renaming into place. */
+export function asideFolder(target: string): string {
+  const abs = path.resolve(target);
+  fs.mkdirSync(path.dirname(abs), { recursive: true });
+  const dir = `${abs}.${process.pid}-${Math.random().toString(36).slice(2, 10)}.tmp`;
+  fs.mkdirSync(dir);
+  return dir;
+}
+
+/** Removes aside folders of `target` whose run is gone. Call it while holding the lock. */
+export function clearStaleAside(target: string): string[] {
+  const abs = path.resolve(target);
+  const parent = path.dirname(abs);
+  if (!fs.existsSync(parent)) return [];
+  const removed: string[] = [];
+  for (const name of fs.readdirSync(parent)) {
+    const m = ASIDE.exec(name);
+    if (m === null || m[1] !== path.basename(abs)) continue;
+    const pid = Number(m[2]);
+    if (pid === process.pid || processAlive(pid)) continue;
+    fs.rmSync(path.join(parent, name), { recursive: true, force: true });
+    removed.push(path.join(parent, name));
+  }
+  return removed;
+}
