@@ -66,12 +66,16 @@ def execute(path: Path, timeout: int) -> tuple[object, int | None, str]:
         resources={"metadata": {"path": str(path.parent)}},
         allow_errors=False,
     )
-    state = {"index": None}
+    state = {"index": None, "peak_kb": 0}
 
     def remember(cell, cell_index, **_):
         state["index"] = cell_index
 
+    def measure(**_):
+        state["peak_kb"] = max(state["peak_kb"], kernel_peak_kb(client))
+
     client.on_cell_execute = remember
+    client.on_cell_executed = measure
     try:
         client.execute()
     except CellTimeoutError as e:
@@ -82,7 +86,21 @@ def execute(path: Path, timeout: int) -> tuple[object, int | None, str]:
         return nb, state["index"], f"the kernel died: {e}"
     except Exception as e:  # noqa: BLE001 - e.g. nbclient's cleanup asserting after a kernel crash
         return nb, state["index"], f"the kernel stopped unexpectedly ({e.__class__.__name__}: {e}); out of memory?"
+    finally:
+        nb.metadata["course_run"] = {"peak_memory_mb": round(state["peak_kb"] / 1024), "fast": os.environ.get("COURSE_FAST") == "1"}
     return nb, None, ""
+
+
+def kernel_peak_kb(client) -> int:
+    """The kernel process's peak resident memory so far (VmHWM), or 0 where it cannot be read."""
+    try:
+        pid = client.km.provisioner.process.pid
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    except (AttributeError, OSError, ValueError):
+        pass
+    return 0
 
 
 def write_html(nb, target: Path) -> None:
@@ -126,11 +144,13 @@ def main() -> int:
         start = time.time()
         nb, failed_at, reason = execute(path, args.timeout)
         seconds = time.time() - start
+        nb.metadata.setdefault("course_run", {})["seconds"] = round(seconds, 1)
+        peak = nb.metadata["course_run"].get("peak_memory_mb", 0)
         if failed_at is not None or reason:
             report_failure(path, nb, failed_at, reason)
             failures += 1
         else:
-            print(f"ok   {path.name}  ({seconds:.1f} s)", flush=True)
+            print(f"ok   {path.name}  ({seconds:.1f} s, kernel peak memory {peak} MB)", flush=True)
         # Keep what ran, failed or not: a handout that shows the error helps more than none.
         if args.executed_dir:
             nbformat.write(nb, args.executed_dir / path.name)
