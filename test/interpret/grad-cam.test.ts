@@ -280,3 +280,26 @@ test("argMax2d picks the first largest cell in reading order", () => {
   assert.deepEqual(argMax2d([[0, 0.5], [1, 1]]), { row: 1, col: 0 });
   assert.deepEqual(argMax2d([[0, 0], [0, 0]]), { row: 0, col: 0 });
 });
+
+test("the course's Keras layout (conv, separate ReLU, pool): the last conv is found and explained through the ReLU layer", () => {
+  const m = tf.sequential();
+  m.add(tf.layers.conv2d({ inputShape: [20, 24, 3], filters: 4, kernelSize: 5, kernelInitializer: init(21), name: "conv2d_1" }));
+  m.add(tf.layers.activation({ activation: "relu", name: "activation_1" }));
+  m.add(tf.layers.maxPooling2d({ poolSize: 2, name: "max_pooling2d_1" }));
+  m.add(tf.layers.conv2d({ filters: 6, kernelSize: 3, kernelInitializer: init(22), name: "conv2d_2" }));
+  m.add(tf.layers.activation({ activation: "relu", name: "activation_2" }));
+  m.add(tf.layers.flatten());
+  m.add(tf.layers.dense({ units: 3, activation: "softmax", kernelInitializer: init(23) }));
+  assert.equal(lastConvLayerName(m), "conv2d_2");
+  const x = tf.randomUniform([1, 20, 24, 3], 0, 1, "float32", 24) as tf.Tensor4D;
+  const atConv = gradCam(m, x, { classIndex: 2 });
+  const atRelu = gradCam(m, x, { layer: "activation_2", classIndex: 2 });
+  assert.equal(atConv.layerName, "conv2d_2");
+  assert.deepEqual([atConv.height, atConv.width], [6, 8]);
+  assert.deepEqual([atRelu.height, atRelu.width], [6, 8]);
+  for (const cam of [atConv, atRelu]) assert.ok(cam.heatmap.flat().every((v) => v >= 0 && v <= 1));
+  // Both explain the same output.
+  assert.equal(atConv.score, atRelu.score);
+  x.dispose();
+  m.dispose();
+});
