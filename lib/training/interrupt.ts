@@ -31,6 +31,14 @@ interface InterruptState {
   listening: boolean;
   /** True once StopOnInterrupt is registered with tf.js. */
   registered: boolean;
+  /** The last fit stopped by an interrupt: when (ms since 1970), in which epoch and batch. */
+  lastStop?: InterruptStop;
+}
+
+export interface InterruptStop {
+  at: number;
+  epoch: number;
+  batch: number;
 }
 
 // One state per process, even if this module is loaded twice (e.g. from two paths).
@@ -49,6 +57,11 @@ export function interruptCount(): number {
 /** Counts one interrupt, as a SIGINT to the kernel does: every running fit stops after its current batch. */
 export function requestInterrupt(): void {
   state().count++;
+}
+
+/** The last fit that an interrupt stopped, or null: when it stopped and where (batch -1: between epochs). */
+export function lastInterruptStop(): InterruptStop | null {
+  return state().lastStop ?? null;
 }
 
 /** True when an interrupt came after `since` (a value of `interruptCount()` taken earlier). */
@@ -99,6 +112,7 @@ export class StopOnInterrupt extends tf.Callback {
     if (interruptedSince(this.since) && this.model !== undefined && !this.model.stopTraining) {
       this.model.stopTraining = true;
       this.stoppedAt = { epoch: this.epoch, batch };
+      state().lastStop = { at: Date.now(), ...this.stoppedAt };
     }
   }
 }

@@ -3,7 +3,7 @@ import * as assert from "node:assert/strict";
 import * as path from "path";
 import { spawnSync } from "child_process";
 import * as tf from "@tensorflow/tfjs";
-import { StopOnInterrupt, interruptCount, interruptedSince, requestInterrupt } from "../../lib/training/interrupt";
+import { StopOnInterrupt, interruptCount, interruptedSince, lastInterruptStop, requestInterrupt } from "../../lib/training/interrupt";
 
 const root = path.resolve(__dirname, "..", "..");
 
@@ -41,6 +41,8 @@ test("StopOnInterrupt passed by hand: requestInterrupt during a fit stops it; on
   const h = await model.fit(x, y, { epochs: 50, batchSize: 2, verbose: 0, callbacks: [trigger, stop] });
   assert.equal(h.epoch.length, 1);
   assert.deepEqual(stop.stoppedAt, { epoch: 0, batch: 4 });
+  const last = lastInterruptStop();
+  assert.ok(last !== null && last.batch === 4 && last.epoch === 0 && Date.now() - last.at < 10_000);
   assert.ok(interruptedSince(since));
   const h2 = await model.fit(x, y, { epochs: 2, batchSize: 10, verbose: 0, callbacks: [new StopOnInterrupt()] });
   assert.equal(h2.epoch.length, 2);
