@@ -37,6 +37,8 @@ const CASES: Case[] = [
     expected: () => arch.rickCnn({ outputs: 3, activation: "softmax" }),
   },
   { notebook: "05-dna-motifs.ipynb", variable: "model", expected: arch.dnaCnn },
+  { notebook: "07-autoencoders.ipynb", variable: "ae", expected: () => arch.convAutoencoder() },
+  { notebook: "solutions-07.ipynb", variable: "denoiser", expected: () => arch.convAutoencoder() },
   { notebook: "08-deer-frogs-trucks.ipynb", variable: "cnn", expected: arch.cifarCnn },
   { notebook: "09-convnets-mnist.ipynb", variable: "model", expected: arch.mnistConvnet },
   { notebook: "10-dense-mnist.ipynb", variable: "model", expected: arch.mnistDense },
