@@ -103,11 +103,18 @@ export class ImageDataGenerator {
 
   /**
    * The same batches as a tf.data.Dataset of {xs, ys}: each epoch of `fitDataset` gets a fresh
-   * pass with new transforms (and a new order when shuffling).
+   * pass with new transforms (and a new order when shuffling). The values of `x` and `y` are read
+   * once, here; the tensors may be disposed afterwards.
    */
   dataset(x: tf.Tensor, y: tf.Tensor, options: FlowOptions = {}): tf.data.Dataset<{ xs: tf.Tensor4D; ys: tf.Tensor }> {
+    // Read the pixels once, not once per epoch (a training set can be hundreds of MB).
+    const batchSize = options.batchSize ?? 32;
+    if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`dataset: batchSize must be a positive whole number, got ${batchSize}`);
+    const images = readImages(x);
+    if (y.shape[0] !== images.n) throw new Error(`dataset: ${images.n} images but ${y.shape[0]} labels`);
+    const labels = { values: Float32Array.from(y.dataSync()), shape: y.shape.slice(1), dtype: y.dtype };
     return tf.data.generator(() => {
-      const it = this.flow(x, y, options);
+      const it = this.batches(images, labels, batchSize, options.shuffle ?? true);
       return {
         next: () => {
           const r = it.next();

@@ -74,7 +74,7 @@ function checkOption(name: string, v: number | undefined): void {
 }
 
 /** Makes `img` the expected size according to the policy, or throws a helpful error. */
-function fitSize(img: RgbImage, file: string, height: number, width: number, policy: WrongSizePolicy,
+export function fitSize(img: RgbImage, file: string, height: number, width: number, policy: WrongSizePolicy,
   warn: (m: string) => void): { img: RgbImage; adjusted: boolean } {
   if (img.height === height && img.width === width) return { img, adjusted: false };
   const found = `${img.height}×${img.width}`;
