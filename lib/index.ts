@@ -29,14 +29,17 @@ export * from "./data/dna/motifs";
 export * from "./data/dna/n-filter";
 export * from "./data/dna/one-hot";
 export * from "./data/dna/planted-sites";
+export * from "./data/dna/shift-augment";
 export * from "./data/flowers/flowers17";
 export * from "./data/images/duplicates";
+export * from "./data/images/flow-from-directory";
 export * from "./data/images/fingerprint";
 export * from "./data/images/jpeg-encode";
 export * from "./data/images/jpeg";
 export * from "./data/images/list-files";
 export * from "./data/images/load-images";
 export * from "./data/images/load-labelled";
+export * from "./data/images/peak-memory";
 export * from "./data/images/resize";
 export * from "./data/labels";
 export * from "./data/mnist/embedded-digits";
@@ -68,8 +71,10 @@ export * from "./training/trained-autoencoders";
 export * from "./training/interrupt";
 
 // models
+export * from "./models/input-adapter";
 export * from "./models/linear-regression";
 export * from "./models/stochastic-predict";
+export * from "./models/transfer";
 export * from "./models/variational";
 
 // display
