@@ -67,6 +67,7 @@ case "${1:-}" in
     setup
     shift
     .venv/bin/python scripts/run_notebooks.py --html-dir handouts --executed-dir handouts/notebooks "$@" notebooks/*.ipynb
+    .venv/bin/python scripts/write_home_page.py --executed-dir handouts/notebooks --html-dir handouts
     echo "Handouts written to $ROOT/handouts/"
     ;;
   test) setup; npm test ;;
