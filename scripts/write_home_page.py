@@ -4,8 +4,8 @@
 
 For each chapter, in order: its title and what it teaches (the first paragraph of its first
 markdown cell), the data the run used and the backend (the chapter's own "Data: " and "Backend: "
-lines), fast or full mode, how long its cells ran (Jupyter's execution timestamps in the executed
-notebook), whether it ran without errors, its headline figure beside the course's, and links to its
+lines), fast or full mode, how long it ran and the kernel's peak memory (as scripts/run_notebooks.py
+records them in the executed notebook), whether it ran without errors, its headline figure beside the course's, and links to its
 handout, to each exercise in it and to the handout of its solutions. Links are relative, the page has
 no script and fetches nothing, so the handouts folder still works wherever it is copied.
 
@@ -65,6 +65,7 @@ class Chapter:
     mode: str | None
     data: list[str]
     seconds: float | None
+    peak_mb: int | None
     error: str | None
     headline: tuple[str, str, str] | None  # label, our figure, the course's
     exercises: list[tuple[str, str]] = field(default_factory=list)  # (heading text, anchor id or "")
@@ -115,7 +116,12 @@ def first_error(nb: dict) -> str | None:
 
 
 def run_seconds(nb: dict) -> float | None:
-    """From the first cell's start to the last cell's end, by Jupyter's execution timestamps."""
+    """The run's seconds as scripts/run_notebooks.py records them (metadata course_run, kernel start
+    included); for a notebook run some other way, from the first cell's start to the last cell's end
+    by Jupyter's execution timestamps."""
+    recorded = nb.get("metadata", {}).get("course_run", {}).get("seconds")
+    if isinstance(recorded, (int, float)):
+        return float(recorded)
     starts: list[dt.datetime] = []
     ends: list[dt.datetime] = []
     for cell in nb.get("cells", []):
@@ -243,7 +249,8 @@ def read_chapter(path: Path, html_dir: Path) -> Chapter:
     number = m.group(1) if m else None
     return Chapter(
         stem=stem, number=number, solutions_of=s.group(1) if s else None, title=title, summary=summary,
-        backend=backend, mode=mode, data=data, seconds=run_seconds(nb), error=first_error(nb),
+        backend=backend, mode=mode, data=data, seconds=run_seconds(nb),
+        peak_mb=nb.get("metadata", {}).get("course_run", {}).get("peak_memory_mb") or None, error=first_error(nb),
         headline=headline_of(number or (s.group(1) if s else None), lines), exercises=exercises, handout=handout.exists(),
     )
 
@@ -289,7 +296,8 @@ def chapter_html(c: Chapter, solutions: list[Chapter]) -> str:
     head = link(href, c.title) if c.handout else esc(c.title) + " <small>(no handout)</small>"
     rows = []
     status = f'<span class="bad">stopped with an error in {esc(c.error)}</span>' if c.error else '<span class="ok">every cell ran without an error</span>'
-    rows.append(("Run", f"{status}; cells ran for {esc(fmt_seconds(c.seconds))}" + (f"; mode {esc(c.mode)}" if c.mode else "")))
+    memory = f", kernel peak memory {c.peak_mb:,} MB" if c.peak_mb else ""
+    rows.append(("Run", f"{status}; ran for {esc(fmt_seconds(c.seconds))}{memory}" + (f"; mode {esc(c.mode)}" if c.mode else "")))
     rows.append(("Data", "<br>".join(esc(d) for d in c.data) if c.data else "no data set (or none reported)"))
     rows.append(("Backend", esc(c.backend) if c.backend else "not reported"))
     if c.headline:
@@ -331,7 +339,7 @@ def write_home_page(executed_dir: Path, html_dir: Path, out: Path) -> list[Chapt
     when = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     summary = (f"{len(numbered)} chapters and {len(solutions)} solution notebooks, run on {when} "
                f"({', '.join(modes) or 'mode not reported'}; backend {', '.join(backends) or 'not reported'}; "
-               f"{fmt_seconds(total)} of cells in all). "
+               f"{fmt_seconds(total)} in all). "
                + (f'<span class="bad">{len(failed)} stopped with an error.</span>' if failed else '<span class="ok">All ran without an error.</span>'))
     page = f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">

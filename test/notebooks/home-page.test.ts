@@ -77,7 +77,11 @@ test("the home page lists every chapter with what its run printed, and its links
     assert.match(one.title, /Chapter 1 · A tiny chapter for the home-page test/);
     assert.match(one.text, /A straight line learnt by a one-unit network/);
     assert.doesNotMatch(one.text, /More text that is not the summary/);
-    assert.match(one.text, /every cell ran without an error; cells ran for \d+ s; mode FAST/);
+    const meta = JSON.parse(fs.readFileSync(path.join(out, "notebooks", "01-tiny.ipynb"), "utf8")).metadata.course_run;
+    const ran = /every cell ran without an error; ran for (?:(\d+) min )?(\d+) s, kernel peak memory ([\d,]+) MB; mode FAST/.exec(one.text);
+    assert.ok(ran, one.text);
+    assert.ok(Math.abs(Number(ran![1] ?? 0) * 60 + Number(ran![2]) - meta.seconds) <= 1, `run time ${ran![0]} vs recorded ${meta.seconds} s`);
+    assert.equal(Number(ran![3].replace(/,/g, "")), meta.peak_memory_mb);
     assert.match(one.text, /Data\s+40 seeded points of y = 2x \+ 1, made in this notebook/);
     assert.ok(one.text.includes(backend), `the backend line of the run: ${backend}`);
     assert.ok(one.text.includes(`best validation MSE (square root): ${best}`), `the headline figure ${best} in: ${one.text}`);
