@@ -66,9 +66,12 @@ case "${1:-}" in
   handouts)
     setup
     shift
-    .venv/bin/python scripts/run_notebooks.py --html-dir handouts --executed-dir handouts/notebooks "$@" notebooks/*.ipynb
+    # The home page is written even when a chapter fails: it shows which one, and where.
+    status=0
+    .venv/bin/python scripts/run_notebooks.py --html-dir handouts --executed-dir handouts/notebooks "$@" notebooks/*.ipynb || status=$?
     .venv/bin/python scripts/write_home_page.py --executed-dir handouts/notebooks --html-dir handouts
-    echo "Handouts written to $ROOT/handouts/"
+    echo "Handouts written to $ROOT/handouts/ (home page: handouts/index.html)"
+    exit $status
     ;;
   test) setup; npm test ;;
   lab) setup; exec .venv/bin/jupyter lab notebooks ;;
