@@ -37,6 +37,13 @@ const CASES: Case[] = [
     expected: () => arch.rickCnn({ outputs: 3, activation: "softmax" }),
   },
   { notebook: "05-dna-motifs.ipynb", variable: "model", expected: arch.dnaCnn },
+  { notebook: "06-more-data.ipynb", variable: "cnn", expected: () => arch.rickCnn() },
+  {
+    notebook: "06-more-data.ipynb",
+    variable: "scratch",
+    expected: () => arch.rickCnn({ outputs: 3, activation: "softmax" }),
+  },
+  { notebook: "solutions-06.ipynb", variable: "streamed", expected: () => arch.rickCnn() },
   { notebook: "07-autoencoders.ipynb", variable: "ae", expected: () => arch.convAutoencoder() },
   { notebook: "solutions-07.ipynb", variable: "denoiser", expected: () => arch.convAutoencoder() },
   { notebook: "08-deer-frogs-trucks.ipynb", variable: "cnn", expected: arch.cifarCnn },
