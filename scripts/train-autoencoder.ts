@@ -132,9 +132,12 @@ export function readmeText(info: TrainingInfo, out: string): string {
     "|---|---|---|---|---|",
     ...rows,
     "",
-    "This is far less training than the course's 25 epochs over 3,001 frames (a few hours): on a 2-core machine one",
-    "step of 32 frames takes 2–3 s, so the run was bounded in frames and minutes. Reproduce (the stand-in is generated",
-    "first if missing; native TensorFlow repeats a run exactly on one machine, other CPUs may differ in the last digits):",
+    "This is far less training than the course's 25 epochs over 3,001 frames (a few hours). One step of 32 frames takes",
+    "1–3 s with native TensorFlow on an idle 2-core machine" +
+      (info.secondsPerEpoch ? `; this run, on a shared one, took about ${(info.secondsPerEpoch / Math.ceil(info.trainFrames / info.batchSize)).toFixed(0)} s ` +
+        "per step (validation included)" : "") + ", so the run was bounded in frames and minutes.",
+    "Reproduce (the stand-in is generated first if missing; native TensorFlow repeats a run exactly on one machine, other",
+    "CPUs may differ in the last digits; `--epochs` alone fixes the length, `--minutes` is only a ceiling):",
     "",
     "```bash",
     `npx tsx scripts/train-autoencoder.ts${flags}`,
