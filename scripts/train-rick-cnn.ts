@@ -193,7 +193,7 @@ async function main(): Promise<void> {
     all.y = toCategorical(all.folderIndex, 3);
   }
   const n = all.x.shape[0];
-  const courseFrames = binary ? 5257 : 5071;
+  const courseFrames = binary ? 5257 : 3957; // the course's frame counts: altdata, ThreeClassModel without Both
   if (n !== courseFrames) args.nTrain = Math.round((n * args.nTrain) / courseFrames);
   // R 3.5's sample() ("Rounding"), which the course ran on: with its frames, exactly its split.
   const split = splitIndices(n, args.nTrain, setSeed(args.seed, { sampleKind: "Rounding" }));
