@@ -3,8 +3,8 @@
  * tfjs-node's addon was built here, against which libtensorflow, or why it could not be. The file
  * lives in node_modules, so a fresh `npm ci` (which removes the build) removes it too.
  */
-import * as fs from "fs";
 import * as path from "path";
+import { readJsonFile, writeJsonFile } from "../io/json-file";
 
 /** COURSE_NATIVE_STATUS_FILE moves it (the tests use that, so as not to touch the real one). */
 export const NATIVE_STATUS_FILE =
@@ -24,17 +24,9 @@ export type NativeStatus =
   | { ok: false; reason: string };
 
 export function readNativeStatus(file = NATIVE_STATUS_FILE): NativeStatus | null {
-  try {
-    return JSON.parse(fs.readFileSync(file, "utf8")) as NativeStatus;
-  } catch {
-    return null;
-  }
+  return readJsonFile<NativeStatus>(file);
 }
 
-/** Written aside and renamed into place, so a reader never sees half a file. */
 export function writeNativeStatus(status: NativeStatus, file = NATIVE_STATUS_FILE): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, JSON.stringify(status, null, 2) + "\n");
-  fs.renameSync(tmp, file);
+  writeJsonFile(file, status, 2);
 }

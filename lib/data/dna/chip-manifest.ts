@@ -3,9 +3,9 @@
  * scale, the generator's settings, and whether the last run finished. A folder with .fa files and
  * no manifest is someone's real data and is never written to.
  */
-import * as fs from "fs";
 import * as path from "path";
 import { ChipClass } from "./layout";
+import { readJsonFile, writeJsonFile } from "../../io/json-file";
 
 export const CHIP_MANIFEST_FILE = ".stand-in.json";
 export const CHIP_GENERATOR_NAME = "chip-stand-in";
@@ -42,16 +42,9 @@ export function chipManifestPath(root: string): string {
 
 /** The manifest at `root`, or null when there is none (or it is not ours). */
 export function readChipManifest(root: string): ChipManifest | null {
-  const file = chipManifestPath(root);
-  if (!fs.existsSync(file)) return null;
-  try {
-    const m = JSON.parse(fs.readFileSync(file, "utf8")) as ChipManifest;
-    return m.generator === CHIP_GENERATOR_NAME ? m : null;
-  } catch {
-    return null;
-  }
+  return readJsonFile<ChipManifest>(chipManifestPath(root), (m) => m.generator === CHIP_GENERATOR_NAME);
 }
 
 export function writeChipManifest(root: string, m: ChipManifest): void {
-  fs.writeFileSync(chipManifestPath(root), JSON.stringify(m, null, 1) + "\n");
+  writeJsonFile(chipManifestPath(root), m);
 }

@@ -8,7 +8,6 @@
  * when the record is missing, `characterRecord` rebuilds it by drawing the frames again (every frame
  * is a pure function of seed, set and index) without writing any image.
  */
-import * as fs from "fs";
 import * as path from "path";
 import { Rng } from "../../random/rng";
 import { DrawnCharacter, drawFrameWithCast } from "./scene";
@@ -16,6 +15,7 @@ import { GENERATOR_NAME, GENERATOR_VERSION, readManifest } from "./manifest";
 import { Original, RickMortyPlan, originalKey, originalSeed, planRickMorty } from "./plan";
 import { FOLDER_SPECS, RICK_MORTY_FOLDERS, RickMortyFolder, frameFileName } from "./layout";
 import { rickMortyRoot } from "./source";
+import { readJsonFile, writeJsonFile } from "../../io/json-file";
 
 export type { DrawnCharacter } from "./scene";
 export type { PixelBox } from "./canvas";
@@ -47,14 +47,10 @@ export function castRecordPath(root: string): string {
 
 /** The record file as it is on disk, or null when there is none or it is not ours. */
 export function readCastRecord(root: string): CharacterRecord | null {
-  const file = castRecordPath(root);
-  if (!fs.existsSync(file)) return null;
-  try {
-    const r = JSON.parse(fs.readFileSync(file, "utf8")) as CharacterRecord;
-    return r.generator === GENERATOR_NAME && typeof r.frames === "object" && r.frames !== null ? r : null;
-  } catch {
-    return null;
-  }
+  return readJsonFile<CharacterRecord>(
+    castRecordPath(root),
+    (r) => r.generator === GENERATOR_NAME && typeof r.frames === "object" && r.frames !== null,
+  );
 }
 
 function sameSettings(r: CharacterRecord | null, seed: number, scale: number): r is CharacterRecord {
@@ -98,7 +94,7 @@ export function buildCastRecord(
 }
 
 export function writeCastRecord(root: string, record: CharacterRecord): void {
-  fs.writeFileSync(castRecordPath(root), JSON.stringify(record) + "\n");
+  writeJsonFile(castRecordPath(root), record, 0);
 }
 
 /**

@@ -2,9 +2,9 @@
  * The manifest `.stand-in.json` that marks a folder as holding the generated stand-in: the seed,
  * the scale, whether the run finished, and what each held-out frame shows.
  */
-import * as fs from "fs";
 import * as path from "path";
 import { RickMortyFolder } from "./layout";
+import { readJsonFile, writeJsonFile } from "../../io/json-file";
 
 export const MANIFEST_FILE = ".stand-in.json";
 export const GENERATOR_NAME = "rick-morty-stand-in";
@@ -28,16 +28,9 @@ export function manifestPath(root: string): string {
 
 /** The manifest at `root`, or null when there is none (or it is not one of ours). */
 export function readManifest(root: string): StandInManifest | null {
-  const file = manifestPath(root);
-  if (!fs.existsSync(file)) return null;
-  try {
-    const m = JSON.parse(fs.readFileSync(file, "utf8")) as StandInManifest;
-    return m.generator === GENERATOR_NAME ? m : null;
-  } catch {
-    return null;
-  }
+  return readJsonFile<StandInManifest>(manifestPath(root), (m) => m.generator === GENERATOR_NAME);
 }
 
 export function writeManifest(root: string, manifest: StandInManifest): void {
-  fs.writeFileSync(manifestPath(root), JSON.stringify(manifest, null, 1) + "\n");
+  writeJsonFile(manifestPath(root), manifest);
 }
