@@ -82,10 +82,14 @@ export async function convolutionalBase(args: ConvolutionalBaseArgs): Promise<Co
   if (Array.isArray(cutOutput)) throw new Error(`convolutionalBase: layer '${kept[kept.length - 1].name}' has several outputs; pick another with upTo`);
 
   // A copy with its own weights: rebuild from the JSON of the cut network, then copy the values in.
+  const name = args.name ?? "conv_base";
   const cut = tf.model({ inputs: model.inputs, outputs: cutOutput as tf.SymbolicTensor });
-  const copy = await tf.models.modelFromJSON({ modelTopology: JSON.parse(cut.toJSON(null, true) as string) });
-  const weights = cut.getWeights();
-  copy.setWeights(weights);
+  const topology = JSON.parse(cut.toJSON(null, true) as string) as { config: { name: string } };
+  const sameSizeAndRange = (args.frameShape === undefined || (args.frameShape[0] === inputShape[0] && args.frameShape[1] === inputShape[1])) &&
+    args.inputRange === undefined;
+  topology.config.name = sameSizeAndRange ? name : `${name}_network`;
+  const copy = await tf.models.modelFromJSON({ modelTopology: topology });
+  copy.setWeights(cut.getWeights());
 
   const frameShape = args.frameShape !== undefined ? [...args.frameShape] : inputShape;
   if (frameShape.length !== 3 || frameShape[2] !== inputShape[2]) {
@@ -101,10 +105,9 @@ export async function convolutionalBase(args: ConvolutionalBaseArgs): Promise<Co
   }
   const sameSize = frameShape[0] === inputShape[0] && frameShape[1] === inputShape[1];
   const adapted = !sameSize || scale !== 1 || offset !== 0;
-  const name = args.name ?? "conv_base";
   let base: tf.LayersModel;
   if (!adapted) {
-    base = tf.model({ inputs: copy.inputs, outputs: copy.outputs, name });
+    base = copy;
   } else {
     const input = tf.input({ shape: frameShape });
     const adapter = new InputAdapter({ height: inputShape[0], width: inputShape[1], scale, offset, name: `${name}_input_adapter` });
