@@ -118,7 +118,8 @@ export function readmeText(info: TrainingInfo, out: string): string {
     "- Network: conv 20/20/64 (5×5, ReLU, valid) → conv-transpose 64/20/20 (5×5, ReLU) → conv 3 (5×5, same, sigmoid); " +
       "189,611 parameters, code 78×148×64",
     denoise && info.noise
-      ? `- Task: input = frame + Gaussian noise (sd ${info.noise.stddev}, seed ${info.noise.seed}, clipped to [${info.noise.clip.join(", ")}]); target = the clean frame`
+      ? `- Task: input = frame + Gaussian noise (sd ${info.noise.stddev}; seed ${info.noise.seed} for the training frames, ${info.noise.seed + 1} ` +
+        `for the validation frames; clipped to [${info.noise.clip.join(", ")}]); target = the clean frame`
       : "- Task: input = target = the frame",
     `- Data: ${info.data}` + ` (fingerprint ${info.fingerprint})`,
     `- Split: ${info.split}`,
