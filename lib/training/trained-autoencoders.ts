@@ -8,9 +8,8 @@
  *   models/rick-autoencoder/, models/rick-denoiser/        committed, for the generated stand-in
  *   data/models/<name>-<fingerprint>/                        the user's own, for the course's frames
  */
-import * as fs from "fs";
 import * as path from "path";
-import { rickTaskFingerprint } from "./trained-models";
+import { listModelRecords, rickTaskFingerprint } from "./trained-models";
 
 /** "autoencoder": frames in, the same frames out. "denoising": noisy frames in, clean frames out. */
 export type AutoencoderTask = "autoencoder" | "denoising";
@@ -59,29 +58,12 @@ export function autoencoderModelDir(task: AutoencoderTask, fingerprint: string, 
   return standIn ? path.join("models", name) : path.join("data", "models", `${name}-${fingerprint}`);
 }
 
-function readInfo(dir: string): AutoencoderInfo | null {
-  try {
-    const info = JSON.parse(fs.readFileSync(path.join(dir, "training.json"), "utf8")) as Partial<AutoencoderInfo>;
-    if (typeof info.fingerprint !== "string" || (info.task !== "autoencoder" && info.task !== "denoising")) return null;
-    if (!fs.existsSync(path.join(dir, "model.json"))) return null;
-    return info as AutoencoderInfo;
-  } catch {
-    return null;
-  }
-}
-
 /** Every autoencoder folder under the roots, with its record. */
 export function listTrainedAutoencoders(roots: string[] = AUTOENCODER_ROOTS): TrainedAutoencoder[] {
-  const found: TrainedAutoencoder[] = [];
-  for (const root of roots) {
-    if (!fs.existsSync(root)) continue;
-    for (const name of fs.readdirSync(root).sort()) {
-      const dir = path.join(root, name);
-      const info = fs.statSync(dir).isDirectory() ? readInfo(dir) : null;
-      if (info) found.push({ dir, info });
-    }
-  }
-  return found;
+  return listModelRecords<AutoencoderInfo>(
+    roots,
+    (info) => typeof info.fingerprint === "string" && (info.task === "autoencoder" || info.task === "denoising"),
+  );
 }
 
 /** The autoencoder trained for `task` on exactly these frames, or null. */

@@ -9,6 +9,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { fingerprintFolders } from "../data/images/fingerprint";
 import { rickMortyPaths } from "../data/rick-morty/layout";
+import { readJsonFile } from "../io/json-file";
 
 export type RickTask = "binary" | "categorical";
 
@@ -69,29 +70,31 @@ export function trainedModelDir(task: RickTask, fingerprint: string, standIn: bo
   return standIn ? path.join("models", taskModelName(task)) : path.join("data", "models", `${taskModelName(task)}-${fingerprint}`);
 }
 
-function readInfo(dir: string): TrainedModelInfo | null {
-  try {
-    const info = JSON.parse(fs.readFileSync(path.join(dir, "training.json"), "utf8")) as Partial<TrainedModelInfo>;
-    if (typeof info.fingerprint !== "string" || (info.task !== "binary" && info.task !== "categorical")) return null;
-    if (!fs.existsSync(path.join(dir, "model.json"))) return null;
-    return info as TrainedModelInfo;
-  } catch {
-    return null;
-  }
-}
-
-/** Every trained model folder under the roots, with its record. */
-export function listTrainedModels(roots: string[] = TRAINED_MODEL_ROOTS): TrainedModel[] {
-  const found: TrainedModel[] = [];
+/**
+ * Every folder under the roots that holds a model.json and a training.json that `accept` takes, with
+ * the record. Shared by the lookups of each kind of trained model (CNNs here, autoencoders in
+ * trained-autoencoders.ts).
+ */
+export function listModelRecords<T>(roots: string[], accept: (info: Partial<T>) => boolean): { dir: string; info: T }[] {
+  const found: { dir: string; info: T }[] = [];
   for (const root of roots) {
     if (!fs.existsSync(root)) continue;
     for (const name of fs.readdirSync(root).sort()) {
       const dir = path.join(root, name);
-      const info = fs.statSync(dir).isDirectory() ? readInfo(dir) : null;
-      if (info) found.push({ dir, info });
+      if (!fs.statSync(dir).isDirectory() || !fs.existsSync(path.join(dir, "model.json"))) continue;
+      const info = readJsonFile<Partial<T>>(path.join(dir, "training.json"), accept);
+      if (info) found.push({ dir, info: info as T });
     }
   }
   return found;
+}
+
+/** Every trained Rick CNN folder under the roots, with its record. */
+export function listTrainedModels(roots: string[] = TRAINED_MODEL_ROOTS): TrainedModel[] {
+  return listModelRecords<TrainedModelInfo>(
+    roots,
+    (info) => typeof info.fingerprint === "string" && (info.task === "binary" || info.task === "categorical"),
+  );
 }
 
 /** The model trained for `task` on exactly these frames, or null. */
