@@ -120,7 +120,11 @@ async function tryTensorflow(): Promise<BackendAvailability> {
     // tfjs-node loaded but registered itself with another copy of tfjs-core.
     return fail("tfjs-node loaded but its backend is not registered here (two copies of @tensorflow/tfjs?)");
   }
-  registerNativeFastKernels();
+  try {
+    registerNativeFastKernels();
+  } catch (e) {
+    return fail(`tfjs-node's kernels could not be replaced: ${firstLine(e)}`);
+  }
   const problem = await activate("tensorflow");
   return problem ? fail(`tfjs-node ${problem}`) : { name: "tensorflow", available: true, detail: describeNative() };
 }
