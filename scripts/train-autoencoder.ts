@@ -34,7 +34,8 @@ import { rickTaskFolders } from "../lib/training/trained-models";
 import { AutoencoderInfo, AutoencoderTask, autoencoderFingerprint, autoencoderModelDir } from "../lib/training/trained-autoencoders";
 import { loadLabelledFolders } from "../lib/data/images/load-labelled";
 import { splitIndices, takeRows } from "../lib/data/split";
-import { modelCheckpoint, resolveLogs } from "../lib/training/model-checkpoint";
+import { modelCheckpoint } from "../lib/training/model-checkpoint";
+import { EpochBudget } from "../lib/training/epoch-budget";
 import { addGaussianNoise } from "../lib/augment/noise";
 
 interface Args {
@@ -195,14 +196,14 @@ async function main(): Promise<void> {
 
   fs.mkdirSync(args.out, { recursive: true });
   const checkpoint = modelCheckpoint({ filepath: args.out, monitor: "val_mse", verbose: true });
-  const history: Record<string, number[]> = {};
-  const epochSeconds: number[] = [];
-  let epochStart = Date.now();
-  let epochsRun = 0;
+  // The machine may be shared: judge the next epoch by the last one, not by the slowest so far.
+  const budget = new EpochBudget({
+    epochs: args.epochs, minutes: args.minutes, startedAt: started, onEpoch: () => writeInfo(), judgeBy: "last", digits: 5, firstEpochEvery: 4,
+  });
+  const history = budget.history;
 
   const writeInfo = (): void => {
     const best = checkpoint.bestEpoch;
-    const sorted = [...epochSeconds].sort((x, y) => x - y);
     const info: TrainingInfo = {
       description: `Chapter 7 ${denoise ? "denoising autoencoder" : "autoencoder"} trained by scripts/train-autoencoder.ts on ` +
         (standIn ? "the generated stand-in" : "the course's frames"),
@@ -220,12 +221,12 @@ async function main(): Promise<void> {
       batchSize: args.batchSize,
       epochsPlanned: args.epochs,
       minutesPlanned: args.minutes,
-      epochsRun,
+      epochsRun: budget.epochsRun,
       bestEpoch: best + 1,
       bestValMse: history.val_mse?.[best] ?? null,
       valMseOfInputs,
       minutes: (Date.now() - started) / 60_000,
-      secondsPerEpoch: sorted.length ? sorted[Math.floor(sorted.length / 2)] : undefined,
+      secondsPerEpoch: budget.medianEpochSeconds(),
       ...(denoise ? { noise } : {}),
       history,
     };
@@ -233,32 +234,6 @@ async function main(): Promise<void> {
     fs.writeFileSync(path.join(args.out, "README.md"), readmeText(info, args.out));
   };
 
-  const budgetMs = args.minutes * 60_000;
-  class Budget extends tf.Callback {
-    async onEpochBegin(): Promise<void> {
-      epochStart = Date.now();
-    }
-    async onBatchEnd(batch: number): Promise<void> {
-      if (epochsRun === 0 && batch % 4 === 0) {
-        console.log(`  epoch 1, batch ${batch + 1}: ${((Date.now() - epochStart) / 1000 / (batch + 1)).toFixed(2)} s per batch`);
-      }
-    }
-    async onEpochEnd(epoch: number, logs?: tf.Logs): Promise<void> {
-      const values = await resolveLogs(logs);
-      for (const [k, v] of Object.entries(values)) (history[k] ??= []).push(v);
-      epochsRun = epoch + 1;
-      const ms = Date.now() - epochStart;
-      epochSeconds.push(ms / 1000);
-      console.log(`epoch ${epoch + 1}/${args.epochs} (${(ms / 1000).toFixed(0)} s): ` +
-        Object.entries(values).map(([k, v]) => `${k} ${v.toFixed(5)}`).join(", "));
-      writeInfo();
-      // The machine may be shared: judge the next epoch by the last one, not by the slowest so far.
-      if (Date.now() - started + ms > budgetMs) {
-        console.log(`stopping: another epoch would overrun ${args.minutes} minutes`);
-        this.model.stopTraining = true;
-      }
-    }
-  }
 
   setSeed(args.seed);
   await model.fit(trainX, trainY, {
@@ -267,7 +242,7 @@ async function main(): Promise<void> {
     validationData: [valX, valY],
     shuffle: true,
     verbose: 0,
-    callbacks: [checkpoint, new Budget()],
+    callbacks: [checkpoint, budget],
   });
   writeInfo();
   console.log(`best val_mse ${checkpoint.best.toFixed(5)} at epoch ${checkpoint.bestEpoch + 1}; saved in ${args.out}; ` +

@@ -26,7 +26,8 @@ import { chipStandInRoot } from "../lib/data/dna/layout";
 import { loadChipData } from "../lib/data/dna/load-chip";
 import { splitIndices, takeRows } from "../lib/data/split";
 import { majorityBaseline, toCategorical } from "../lib/data/labels";
-import { modelCheckpoint, resolveLogs } from "../lib/training/model-checkpoint";
+import { modelCheckpoint } from "../lib/training/model-checkpoint";
+import { EpochBudget } from "../lib/training/epoch-budget";
 import { dnaCnn } from "../lib/models/course-architectures";
 
 interface Args {
@@ -121,10 +122,8 @@ async function main(): Promise<void> {
 
   fs.mkdirSync(args.out, { recursive: true });
   const checkpoint = modelCheckpoint({ filepath: args.out, monitor: "val_categoricalAccuracy" });
-  const history: Record<string, number[]> = {};
-  let epochsRun = 0;
-  let epochStart = Date.now();
-  let longest = 0;
+  const budget = new EpochBudget({ epochs: args.epochs, minutes: args.minutes, startedAt: started, onEpoch: () => writeInfo() });
+  const history = budget.history;
   const writeInfo = (): void => {
     const best = checkpoint.bestEpoch;
     const info = {
@@ -136,7 +135,7 @@ async function main(): Promise<void> {
       backend: backend.name,
       batchSize: BATCH,
       epochsPlanned: args.epochs,
-      epochsRun,
+      epochsRun: budget.epochsRun,
       bestEpoch: best + 1,
       bestValAccuracy: history.val_categoricalAccuracy?.[best] ?? null,
       trainAccuracyAtBest: history.categoricalAccuracy?.[best] ?? null,
@@ -147,31 +146,12 @@ async function main(): Promise<void> {
     fs.writeFileSync(path.join(args.out, "training.json"), JSON.stringify(info, null, 1) + "\n");
     fs.writeFileSync(path.join(args.out, "README.md"), readme(info, args.out));
   };
-  class Budget extends tf.Callback {
-    async onEpochBegin(): Promise<void> {
-      epochStart = Date.now();
-    }
-    async onEpochEnd(epoch: number, logs?: tf.Logs): Promise<void> {
-      const values = await resolveLogs(logs);
-      for (const [k, v] of Object.entries(values)) (history[k] ??= []).push(v);
-      epochsRun = epoch + 1;
-      const ms = Date.now() - epochStart;
-      longest = Math.max(longest, ms);
-      console.log(`epoch ${epoch + 1}/${args.epochs} (${(ms / 1000).toFixed(1)} s): ` +
-        Object.entries(values).map(([k, v]) => `${k} ${v.toFixed(4)}`).join(", "));
-      writeInfo();
-      if (Date.now() - started + longest > args.minutes * 60_000) {
-        console.log(`stopping: another epoch would overrun ${args.minutes} minutes`);
-        this.model.stopTraining = true;
-      }
-    }
-  }
   await model.fit(trainX, trainY, {
     epochs: args.epochs,
     batchSize: BATCH,
     validationData: [valX, valY],
     verbose: 0,
-    callbacks: [checkpoint, new Budget()],
+    callbacks: [checkpoint, budget],
   });
   writeInfo();
   console.log(`best val_categoricalAccuracy ${checkpoint.best.toFixed(4)} at epoch ${checkpoint.bestEpoch + 1}; ` +

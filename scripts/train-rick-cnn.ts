@@ -37,7 +37,8 @@ import { rickCnn } from "../lib/models/course-architectures";
 import { rickTaskFingerprint, rickTaskFolders, trainedModelDir, TrainedModelInfo } from "../lib/training/trained-models";
 import { loadLabelledFolders } from "../lib/data/images/load-labelled";
 import { splitIndices, takeRows } from "../lib/data/split";
-import { modelCheckpoint, resolveLogs } from "../lib/training/model-checkpoint";
+import { modelCheckpoint } from "../lib/training/model-checkpoint";
+import { EpochBudget } from "../lib/training/epoch-budget";
 import { majorityBaseline, toCategorical } from "../lib/data/labels";
 
 type Task = "binary" | "categorical";
@@ -213,17 +214,12 @@ async function main(): Promise<void> {
   fs.mkdirSync(args.out, { recursive: true });
   const metric = binary ? "binaryAccuracy" : "categoricalAccuracy";
   const checkpoint = modelCheckpoint({ filepath: args.out, monitor: `val_${metric}`, verbose: true });
-  const history: Record<string, number[]> = {};
-  const budgetMs = args.minutes * 60_000;
-  let epochStart = Date.now();
-  let longestEpochMs = 0;
-  let epochsRun = 0;
-  const epochSeconds: number[] = [];
+  const budget = new EpochBudget({ epochs: args.epochs, minutes: args.minutes, startedAt: started, onEpoch: () => writeInfo(), firstEpochEvery: 5 });
+  const history = budget.history;
   const classWeight = !binary && args.classWeights ? { 0: 3, 1: 3, 2: 1 } : null;
 
   const writeInfo = (): void => {
     const best = checkpoint.bestEpoch;
-    const sorted = [...epochSeconds].sort((x, y) => x - y);
     const info: TrainingInfo = {
       description: (binary ? "Chapter 2 CNN (Rick or not Rick)" : "Chapter 3 CNN (Rick / Morty / neither)") +
         ` trained by scripts/train-rick-cnn.ts on ${standIn ? "the generated stand-in" : "the course's frames"}`,
@@ -237,44 +233,19 @@ async function main(): Promise<void> {
       backend: backend.name,
       batchSize: args.batchSize,
       epochsPlanned: args.epochs,
-      epochsRun,
+      epochsRun: budget.epochsRun,
       bestEpoch: best + 1,
       bestValAccuracy: history[`val_${metric}`]?.[best] ?? null,
       trainAccuracyAtBest: history[metric]?.[best] ?? null,
       majorityBaselineVal: baseline.accuracy,
       minutes: (Date.now() - started) / 60_000,
-      secondsPerEpoch: sorted.length ? sorted[Math.floor(sorted.length / 2)] : undefined,
+      secondsPerEpoch: budget.medianEpochSeconds(),
       history,
     };
     fs.writeFileSync(path.join(args.out, "training.json"), JSON.stringify(info, null, 1) + "\n");
     writeReadme(args.out, info);
   };
 
-  class Budget extends tf.Callback {
-    async onEpochBegin(): Promise<void> {
-      epochStart = Date.now();
-    }
-    async onBatchEnd(batch: number): Promise<void> {
-      if (epochsRun === 0 && batch % 5 === 0) {
-        console.log(`  epoch 1, batch ${batch + 1}: ${((Date.now() - epochStart) / 1000 / (batch + 1)).toFixed(2)} s per batch`);
-      }
-    }
-    async onEpochEnd(epoch: number, logs?: tf.Logs): Promise<void> {
-      const values = await resolveLogs(logs);
-      for (const [k, v] of Object.entries(values)) (history[k] ??= []).push(v);
-      epochsRun = epoch + 1;
-      const ms = Date.now() - epochStart;
-      longestEpochMs = Math.max(longestEpochMs, ms);
-      epochSeconds.push(ms / 1000);
-      const line = Object.entries(values).map(([k, v]) => `${k} ${v.toFixed(4)}`).join(", ");
-      console.log(`epoch ${epoch + 1}/${args.epochs} (${(ms / 1000).toFixed(0)} s): ${line}`);
-      writeInfo();
-      if (Date.now() - started + longestEpochMs > budgetMs) {
-        console.log(`stopping: another epoch would overrun ${args.minutes} minutes`);
-        this.model.stopTraining = true;
-      }
-    }
-  }
 
   // The checkpoint first (saves the model), then the bookkeeping (writes training.json).
   await model.fit(trainX, trainY, {
@@ -284,7 +255,7 @@ async function main(): Promise<void> {
     shuffle: true,
     verbose: 0,
     ...(classWeight ? { classWeight } : {}),
-    callbacks: [checkpoint, new Budget()],
+    callbacks: [checkpoint, budget],
   });
   writeInfo();
   console.log(`best val_${metric} ${checkpoint.best.toFixed(4)} at epoch ${checkpoint.bestEpoch + 1}; ` +
