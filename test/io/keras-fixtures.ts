@@ -11,6 +11,7 @@ import * as os from "os";
 import * as path from "path";
 import { spawnSync } from "child_process";
 import * as arch from "../../lib/models/course-architectures";
+import { withFolderLock } from "../../lib/data/folder-lock";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 export const SCRIPT = path.join(ROOT, "scripts", "make-keras-fixtures.py");
@@ -60,37 +61,17 @@ function fresh(): boolean {
   return fs.existsSync(stamp) && fs.readFileSync(stamp, "utf8").trim() === scriptHash();
 }
 
-function sleepMs(ms: number): void {
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
-}
-
 /**
  * The fixture folder, generated first if missing or stale. Throws when generation fails. Test files
- * running in parallel take turns through a lock folder: one generates, the others wait for it.
+ * running in parallel take turns through lib/data/folder-lock: one generates, the others wait for it.
  */
 export function ensureFixtures(): string {
   if (fresh()) return FIXTURES;
   const why = kerasUnavailable();
   if (why !== null) throw new Error(`cannot make the Keras fixtures: ${why}`);
   fs.mkdirSync(path.dirname(FIXTURES), { recursive: true });
-  const lock = `${FIXTURES}.lock`;
-  const deadline = Date.now() + 10 * 60 * 1000;
-  for (;;) {
-    try {
-      fs.mkdirSync(lock);
-      break;
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
-      if (fresh()) return FIXTURES;
-      const st = fs.statSync(lock, { throwIfNoEntry: false });
-      if (st === undefined) continue; // just released: try again
-      const age = Date.now() - st.mtimeMs;
-      if (age > 10 * 60 * 1000) fs.rmSync(lock, { recursive: true, force: true }); // left by a killed run
-      else if (Date.now() > deadline) throw new Error(`waited 10 minutes for ${lock} (another test making the fixtures)`);
-      else sleepMs(500);
-    }
-  }
-  try {
+  // Test files running at once take turns: one generates, the others wait and then find them fresh.
+  return withFolderLock(FIXTURES, () => {
     if (fresh()) return FIXTURES;
     // Generate aside and rename into place, so a crash never leaves half a set under the real name.
     const aside = fs.mkdtempSync(path.join(path.dirname(FIXTURES), ".keras-fixtures-"));
@@ -104,9 +85,7 @@ export function ensureFixtures(): string {
     fs.renameSync(aside, FIXTURES);
     fs.rmSync(old, { recursive: true, force: true });
     return FIXTURES;
-  } finally {
-    fs.rmSync(lock, { recursive: true, force: true });
-  }
+  }, { timeoutMs: 10 * 60_000 });
 }
 
 /** Why the Keras tests must skip (no Keras and no fixtures), or false. */
