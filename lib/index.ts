@@ -86,6 +86,8 @@ export * from "./display/mini-chart";
 export * from "./display/png";
 export * from "./display/svg";
 export * from "./display/training-progress";
+export * from "./display/duration";
+export * from "./display/work-progress";
 
 // plotting
 export * from "./plotting/charts";

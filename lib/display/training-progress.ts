@@ -12,6 +12,7 @@ import * as tf from "@tensorflow/tfjs";
 import { newDisplayHandle, DisplayHandle, MimeBundle, richOutput } from "./mime";
 import { miniChartSvg, MiniPanel } from "./mini-chart";
 import { svgToPng } from "./svg";
+import { formatDuration as fmtTime } from "./duration";
 import { interruptCount, interruptedSince, watchInterrupts } from "../training/interrupt";
 
 export interface TrainingProgressOptions {
@@ -46,14 +47,6 @@ function fmt(v: number | undefined): string {
   if (a !== 0 && (a >= 1e5 || a < 1e-6)) return v.toExponential(3);
   // Four decimals, or four significant digits for small values (0.0008798, not 0.0009).
   return a >= 0.01 || a === 0 ? v.toFixed(4) : v.toPrecision(4);
-}
-
-function fmtTime(ms: number): string {
-  const s = ms / 1000;
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  if (s < 60) return `${s.toFixed(1)} s`;
-  const m = Math.floor(s / 60);
-  return `${m} min ${Math.round(s - 60 * m)} s`;
 }
 
 /** A tf.js callback that shows training progress; pass it in `callbacks: [...]`. */
