@@ -183,6 +183,12 @@ export type WorkSteps<T> = Generator<WorkStep, T, undefined>;
 /** The progress line's wording for `runStepsWithProgress` (the total comes from the steps). */
 export type ProgressLabel = Omit<WorkProgressOptions, "total">;
 
+/** The option of the async variants of long loaders and generators (loadLabelledFoldersAsync, ...). */
+export interface AsyncProgressOptions {
+  /** Show a live progress line (default true); false runs the work without one, like the synchronous variant. */
+  progress?: boolean;
+}
+
 /** Runs the steps to the end synchronously (no display) and returns the result. */
 export function runSteps<T>(steps: WorkSteps<T>): T {
   for (;;) {
@@ -213,12 +219,10 @@ export async function runStepsWithProgress<T>(steps: WorkSteps<T>, label: Progre
         return r.value;
       }
       progress ??= new WorkProgress({ ...label, total: r.value.total });
-      if (progress.update(r.value.done)) {
-        await nextTurn();
-        if (interruptedSince(since)) {
-          progress.stop("interrupted");
-          throw new Error(`${label.title}: interrupted after ${formatCount(progress.count)} of ${formatCount(progress.total)} ${progress.unit}`);
-        }
+      if (progress.update(r.value.done)) await nextTurn(); // a SIGINT handler runs here too
+      if (interruptedSince(since)) {
+        progress.stop("interrupted");
+        throw new Error(`${label.title}: interrupted after ${formatCount(progress.count)} of ${formatCount(progress.total)} ${progress.unit}`);
       }
     }
   } catch (e) {

@@ -4,7 +4,8 @@
  */
 import * as path from "path";
 import * as tf from "@tensorflow/tfjs";
-import { LoadFolderOptions, LoadedImages, imageFilesIn, loadImageFiles } from "./load-images";
+import { DECODING_LABEL, LoadFolderOptions, LoadedImages, imageFilesIn, loadImageFilesSteps } from "./load-images";
+import { AsyncProgressOptions, WorkSteps, driveSteps, runSteps } from "../../display/work-progress";
 
 export interface LabelledFolder {
   /** The folder holding this class's frames. */
@@ -46,6 +47,19 @@ function labelRow(folder: LabelledFolder): number[] {
  * any folder are named together in one error, or left out with `onBadFile: "skip"` (see load-images.ts).
  */
 export function loadLabelledFolders(options: LoadLabelledOptions): LabelledImages {
+  return runSteps(loadLabelledSteps(options));
+}
+
+/**
+ * `loadLabelledFolders` with a live progress line in a notebook (count, rate, time left; see
+ * display/work-progress.ts). Same result; `await` it.
+ */
+export function loadLabelledFoldersAsync(options: LoadLabelledOptions & AsyncProgressOptions): Promise<LabelledImages> {
+  return driveSteps(loadLabelledSteps(options), options?.progress === false ? null : DECODING_LABEL);
+}
+
+/** The work of `loadLabelledFolders`, one step per file. */
+export function* loadLabelledSteps(options: LoadLabelledOptions): WorkSteps<LabelledImages> {
   const { folders } = options;
   if (!Array.isArray(folders) || folders.length === 0) {
     throw new Error("loadLabelledFolders: give at least one folder as { path, label }");
@@ -63,7 +77,7 @@ export function loadLabelledFolders(options: LoadLabelledOptions): LabelledImage
   const folderIndex = perFolder.flatMap((fs, k) => fs.map(() => k));
   const labels = folderIndex.map((k) => [...rows[k]]);
 
-  const images = loadImageFiles(files, options);
+  const images = yield* loadImageFilesSteps(files, options);
   // Files left out by onBadFile: "skip" take their labels with them.
   const skipped = new Set(images.skipped.map((s) => s.index));
   const keptIndex = folderIndex.filter((_, i) => !skipped.has(i));
