@@ -9,7 +9,7 @@ import { disposeCifar, loadCifarClasses } from "../../../lib/data/cifar/cifar-cl
 import {
   cifarDataRoot, cifarStandInCounts, cifarStandInRoot, describeCifarSource, ensureCifarStandIn, generateCifarStandIn, readCifarStandInManifest,
 } from "../../../lib/data/cifar/stand-in";
-import { drawStandInPicture, DIFFICULTIES } from "../../../lib/data/cifar/stand-in-pictures";
+import { drawStandInPicture, DIFFICULTIES, HARD_SHARE } from "../../../lib/data/cifar/stand-in-pictures";
 import { Rng } from "../../../lib/random/rng";
 
 /** The values of a tensor made by `f`, which is then freed. */
@@ -176,4 +176,20 @@ test("stand-in pictures: every kind of difficulty can be drawn, and hard ones di
   const dark = Array.from({ length: 10 }, () => mean(drawStandInPicture("truck", rng, "dark").rgb));
   const clear = Array.from({ length: 10 }, () => mean(drawStandInPicture("truck", rng, "clear").rgb));
   assert.ok(mean(Uint8Array.from(dark)) < 0.5 * mean(Uint8Array.from(clear)), `dark ${dark} vs clear ${clear}`);
+});
+
+test("stand-in pictures: HARD_SHARE of them are drawn hard, split about evenly between the four kinds", () => {
+  assert.ok(HARD_SHARE >= 0.4 && HARD_SHARE <= 0.7, `a share of ${HARD_SHARE} leaves the chapter's nets too little or too much to doubt`);
+  const rng = new Rng(11);
+  const n = 2400;
+  const counts: Record<string, number> = {};
+  for (let i = 0; i < n; i++) {
+    const d = drawStandInPicture((["deer", "frog", "truck"] as const)[i % 3], rng).difficulty;
+    counts[d] = (counts[d] ?? 0) + 1;
+  }
+  const hard = n - (counts.clear ?? 0);
+  assert.ok(Math.abs(hard / n - HARD_SHARE) < 0.04, `hard share ${hard / n} vs ${HARD_SHARE}`);
+  for (const d of DIFFICULTIES.filter((k) => k !== "clear")) {
+    assert.ok(Math.abs((counts[d] ?? 0) / hard - 0.25) < 0.05, `${d}: ${counts[d]} of ${hard} hard pictures`);
+  }
 });
