@@ -8,8 +8,8 @@
  *
  *   Decoded 5,257 JPEGs in 12.2 s (431 per s)
  *
- * Outside a kernel (scripts, tests) it prints only the closing line, and one line per 30 s of work
- * before it.
+ * Outside a kernel (scripts, tests) it prints one line per 30 s of work and the closing line, or
+ * nothing at all for work done in under a second.
  *
  * A kernel sends display updates only when Node's event loop gets a turn, so long synchronous work
  * is written once as a generator of `WorkStep`s (one per item) and driven either synchronously
@@ -38,6 +38,9 @@ export interface WorkProgressOptions {
 
 /** How often, at most, a line is printed outside a kernel before the closing one. */
 export const TEXT_INTERVAL_MS = 30_000;
+
+/** Outside a kernel, work done faster than this prints no closing line (tests would fill up with them). */
+export const QUIET_BELOW_MS = 1000;
 
 const BAR_WIDTH = 20;
 
@@ -159,7 +162,7 @@ export class WorkProgress {
   finish(): void {
     if (this.ended) return;
     this.end = this.clock();
-    this.handle.show({ "text/plain": this.statusLine() });
+    if (richOutput() || this.elapsedMs() >= QUIET_BELOW_MS) this.handle.show({ "text/plain": this.statusLine() });
   }
 
   /** Ends the work early, saying why (e.g. "interrupted") and how far it got. */

@@ -2,7 +2,7 @@ import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import { DisplayMessage, setDisplaySink, setTextSink } from "../../lib/display/mime";
 import { formatCount, formatDuration, formatRate } from "../../lib/display/duration";
-import { TEXT_INTERVAL_MS, WorkProgress, WorkStep, WorkSteps, runSteps, runStepsWithProgress } from "../../lib/display/work-progress";
+import { QUIET_BELOW_MS, TEXT_INTERVAL_MS, WorkProgress, WorkStep, WorkSteps, runSteps, runStepsWithProgress } from "../../lib/display/work-progress";
 import { requestInterrupt } from "../../lib/training/interrupt";
 
 type Sent = { message: DisplayMessage; update: boolean };
@@ -48,8 +48,11 @@ test("count, percent, rate and time left follow the clock", async () => {
   assert.equal(text(sent[1]), "Decoding JPEGs: █████░░░░░░░░░░░░░░░ 250/1,000 JPEGs (25%) · 125 per s · 6.0 s left");
   assert.match(text(sent[0]), /^Decoding JPEGs: ░{20} 0\/1,000 JPEGs \(0%\)$/);
   now += 6000;
-  await captured(() => p.update(1000));
-  p.finish();
+  const { sent: end } = await captured(() => {
+    p.update(1000);
+    p.finish();
+  });
+  assert.equal(end.length, 2);
   assert.equal(p.statusLine(), "Decoded 1,000 JPEGs in 8.0 s (125 per s)");
   // The closing line does not move on with the clock.
   now += 5000;
@@ -77,7 +80,7 @@ test("one display, updated in place, at most every minIntervalMs, ending with th
   assert.equal(text(sent[6]), "Writing frames: 50 frames in 500 ms (100 per s)");
 });
 
-test("outside a kernel: only the closing line, plus one line per 30 s of work", () => {
+test("outside a kernel: one line per 30 s of work and the closing line; nothing for quick work", () => {
   let now = 0;
   const lines: string[] = [];
   setTextSink((line) => lines.push(line));
@@ -88,7 +91,14 @@ test("outside a kernel: only the closing line, plus one line per 30 s of work", 
       quick.update(i);
     }
     quick.finish();
-    assert.deepEqual(lines, ["Decoded 100 JPEGs in 500 ms (200 per s)"]);
+    assert.deepEqual(lines, [], "work done in 500 ms prints nothing");
+    const second = new WorkProgress({ title: "Decoding JPEGs", total: 100, unit: "JPEGs", doneVerb: "Decoded", minIntervalMs: 0, clock: () => now });
+    for (let i = 1; i <= 100; i++) {
+      now += 12;
+      second.update(i);
+    }
+    second.finish();
+    assert.deepEqual(lines, ["Decoded 100 JPEGs in 1.2 s (83.3 per s)"]);
     lines.length = 0;
     const slow = new WorkProgress({ title: "Predicting", total: 100, minIntervalMs: 0, clock: () => now });
     for (let i = 1; i <= 100; i++) {
@@ -100,6 +110,7 @@ test("outside a kernel: only the closing line, plus one line per 30 s of work", 
     assert.match(lines[0], /^Predicting: .* 30\/100 items \(30%\) · 1.0 per s · 1 min 10 s left$/);
     assert.equal(lines[3], "Predicting: 100 items in 1 min 40 s (1.0 per s)");
     assert.equal(TEXT_INTERVAL_MS, 30_000);
+    assert.equal(QUIET_BELOW_MS, 1000);
   } finally {
     setTextSink(null);
   }

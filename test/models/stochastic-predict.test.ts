@@ -4,6 +4,8 @@ import * as tf from "@tensorflow/tfjs";
 import { stochasticPredict } from "../../lib/models/stochastic-predict";
 import { GaussianSampling } from "../../lib/models/variational";
 import { setSeed, restoreMathRandom } from "../../lib/random/rng";
+import { DisplayMessage, setDisplaySink } from "../../lib/display/mime";
+import { requestInterrupt } from "../../lib/training/interrupt";
 
 function dropoutNet(): tf.Sequential {
   const m = tf.sequential();
@@ -111,4 +113,57 @@ test("clear errors: no random layer, bad sample count, bad indices", async () =>
   tf.dispose([x, x6]);
   m.dispose();
   d.dispose();
+});
+
+test("a live progress line: one display ending on the closing line, and the same draws as without it", async () => {
+  const run = async (progress: boolean) => {
+    setSeed(21);
+    const m = dropoutNet();
+    const x = tf.ones([6, 6, 6, 1]);
+    const sent: { message: DisplayMessage; update: boolean }[] = [];
+    setDisplaySink((message, update) => sent.push({ message, update }));
+    try {
+      const p = await stochasticPredict(m, x, { samples: 50, batchSize: 4, maxRows: 40, progress: progress });
+      return { data: Array.from(p.data), sent };
+    } finally {
+      setDisplaySink(null);
+      tf.dispose(x);
+      m.dispose();
+    }
+  };
+  try {
+    const quiet = await run(false);
+    const live = await run(true);
+    assert.deepEqual(live.data, quiet.data);
+    assert.equal(quiet.sent.length, 0);
+    assert.ok(live.sent.length >= 2);
+    assert.equal(new Set(live.sent.map((s) => s.message.transient.display_id)).size, 1);
+    assert.deepEqual(live.sent.map((s) => s.update), live.sent.map((_, i) => i > 0));
+    assert.match(live.sent[0].message.data["text/plain"] as string, /^Predicting 6 images × 50 draws: ░+ 0\/300 predictions \(0%\)$/);
+    assert.match(live.sent[live.sent.length - 1].message.data["text/plain"] as string, /^Made 300 predictions in [\d.]+ m?s \([\d,.]+ per s\)$/);
+  } finally {
+    restoreMathRandom();
+  }
+});
+
+test("an interrupt stops the predictions with an error and leaves no tensor behind", async () => {
+  const m = dropoutNet();
+  const x = tf.ones([8, 6, 6, 1]);
+  const before = tf.memory().numTensors;
+  const sent: string[] = [];
+  // The interrupt arrives as the line first shows (before the first chunk is done).
+  setDisplaySink((message, update) => {
+    sent.push(message.data["text/plain"] as string);
+    if (!update) requestInterrupt();
+  });
+  try {
+    await assert.rejects(stochasticPredict(m, x, { samples: 100, batchSize: 2, maxRows: 20 }),
+      /stochasticPredict: interrupted after 20 of 800 predictions/);
+  } finally {
+    setDisplaySink(null);
+  }
+  assert.equal(tf.memory().numTensors, before);
+  assert.match(sent[sent.length - 1], /^Predicting 8 images × 100 draws: stopped \(interrupted\) after 20\/800 predictions/);
+  tf.dispose(x);
+  m.dispose();
 });
