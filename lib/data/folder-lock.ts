@@ -10,7 +10,8 @@
  *    into place is atomic), named `<target>.<pid>-<random>.tmp`; `clearStaleAside(target)` removes
  *    those left by runs that died (their pid is gone).
  *
- * Everything here is synchronous, like the generators that use it.
+ * `withFolderLockAsync` is the same lock for work that awaits (the generators' async variants, which
+ * show a live progress line in a notebook).
  */
 import * as fs from "fs";
 import * as os from "os";
@@ -73,10 +74,11 @@ function isStale(lock: string): boolean {
   return owner.host === os.hostname() && owner.pid !== process.pid && !processAlive(owner.pid);
 }
 
-/** Runs `fn` holding the lock of `target` (see the module comment); the lock is freed however `fn` ends. */
-export function withFolderLock<T>(target: string, fn: () => T, options: FolderLockOptions = {}): T {
-  const lock = lockPath(target);
-  if (held.has(lock)) return fn();
+/**
+ * Takes the lock of `target`: tries, and yields the milliseconds to wait before trying again (so
+ * the same loop serves the synchronous and the async variant). Returns the owner record written.
+ */
+function* acquire(target: string, lock: string, options: FolderLockOptions): Generator<number, LockOwner, undefined> {
   const timeoutMs = options.timeoutMs ?? 30 * 60_000;
   const pollMs = options.pollMs ?? 250;
   const deadline = Date.now() + timeoutMs;
@@ -109,17 +111,75 @@ export function withFolderLock<T>(target: string, fn: () => T, options: FolderLo
       throw new Error(`${target} is locked by another run${owner ? ` (pid ${owner.pid} on ${owner.host}, since ${owner.since})` : ""} ` +
         `for more than ${Math.round(timeoutMs / 1000)} s. If no such run exists any more, remove ${lock} and try again.`);
     }
-    sleepSync(pollMs);
+    yield pollMs;
   }
   const me: LockOwner = { pid: process.pid, host: os.hostname(), since: new Date().toISOString() };
   fs.writeFileSync(path.join(lock, "owner.json"), JSON.stringify(me) + "\n");
+  return me;
+}
+
+/** Frees the lock if it is still ours (it may have been taken over meanwhile). */
+function release(lock: string, me: LockOwner): void {
+  const owner = readOwner(lock);
+  if (owner !== null && owner.pid === process.pid && owner.host === me.host) fs.rmSync(lock, { recursive: true, force: true });
+}
+
+/** Locks held by `withFolderLockAsync` calls of this process, each with a promise that settles when it is freed. */
+const heldAsync = new Map<string, Promise<void>>();
+
+/** Runs `fn` holding the lock of `target` (see the module comment); the lock is freed however `fn` ends. */
+export function withFolderLock<T>(target: string, fn: () => T, options: FolderLockOptions = {}): T {
+  const lock = lockPath(target);
+  if (held.has(lock)) return fn();
+  if (heldAsync.has(lock)) {
+    // Waiting would block the event loop that the holder needs to finish: it could never end.
+    throw new Error(`${target} is being written by an unfinished async call in this process (an interrupted notebook cell?). ` +
+      "Run this again once it is done, or restart the kernel.");
+  }
+  const taking = acquire(target, lock, options);
+  let step = taking.next();
+  while (step.done !== true) {
+    sleepSync(step.value);
+    step = taking.next();
+  }
+  const me = step.value;
   held.add(lock);
   try {
     return fn();
   } finally {
     held.delete(lock);
-    const owner = readOwner(lock);
-    if (owner !== null && owner.pid === process.pid && owner.host === me.host) fs.rmSync(lock, { recursive: true, force: true });
+    release(lock, me);
+  }
+}
+
+/**
+ * `withFolderLock` for work that awaits (e.g. shows a live progress line): the same lock, stale-lock
+ * takeover and owner record, but it waits without blocking the event loop. Calls in the same
+ * process take turns. Not re-entrant: `fn` must not ask for the same lock again.
+ */
+export async function withFolderLockAsync<T>(target: string, fn: () => Promise<T> | T, options: FolderLockOptions = {}): Promise<T> {
+  const lock = lockPath(target);
+  if (held.has(lock)) throw new Error(`withFolderLockAsync: ${target} is already locked by a synchronous call in this process`);
+  for (let other = heldAsync.get(lock); other !== undefined; other = heldAsync.get(lock)) await other;
+  let freed: () => void = () => undefined;
+  heldAsync.set(lock, new Promise<void>((resolve) => (freed = resolve)));
+  try {
+    const taking = acquire(target, lock, options);
+    let step = taking.next();
+    while (step.done !== true) {
+      const ms = step.value;
+      await new Promise((resolve) => setTimeout(resolve, ms));
+      step = taking.next();
+    }
+    const me = step.value;
+    try {
+      return await fn();
+    } finally {
+      release(lock, me);
+    }
+  } finally {
+    heldAsync.delete(lock);
+    freed();
   }
 }
 

@@ -23,6 +23,7 @@ import {
   CHIP_GENERATOR_NAME, CHIP_GENERATOR_VERSION, CHIP_MANIFEST_FILE, ChipManifest, ChipStandInSettings, readChipManifest, writeChipManifest,
 } from "./chip-manifest";
 import { CHIP_DATA_ENV, chipDataRoot } from "./chip-source";
+import { AsyncProgressOptions, ProgressLabel, WorkSteps, driveSteps, runSteps } from "../../display/work-progress";
 
 export const CHIP_DEFAULT_SEED = 2022;
 
@@ -67,10 +68,20 @@ function pad(i: number): string {
   return String(i).padStart(5, "0");
 }
 
+/** How many records a class's file gets (random.fa also has the records with N). */
+export function chipRecordCount(cls: ChipClass, scale: number, settings: ChipStandInSettings): number {
+  return chipCounts(scale)[cls] + (cls === "random" ? Math.round(settings.withN * scale) : 0);
+}
+
+type ClassRecords = { records: GeneratedRecord[]; sites: PlantedSite[] };
+
 /** One class's records and the sites planted in them; a pure function of (seed, scale, settings). */
-export function generateChipClass(
-  cls: ChipClass, seed: number, scale: number, settings: ChipStandInSettings,
-): { records: GeneratedRecord[]; sites: PlantedSite[] } {
+export function generateChipClass(cls: ChipClass, seed: number, scale: number, settings: ChipStandInSettings): ClassRecords {
+  return runSteps(chipClassSteps(cls, seed, scale, settings, 0, chipRecordCount(cls, scale, settings)));
+}
+
+/** The loop of `generateChipClass`, one step per record, counted from `before` of `total` (several files, one line). */
+function* chipClassSteps(cls: ChipClass, seed: number, scale: number, settings: ChipStandInSettings, before: number, total: number): WorkSteps<ClassRecords> {
   checkChipScale(scale);
   const k = CHIP_CLASSES.indexOf(cls);
   const rng = new Rng(classSeed(seed, k));
@@ -119,6 +130,7 @@ export function generateChipClass(
       for (let j = start; j < start + len; j++) bases[j] = bases[j].toLowerCase();
     }
     records.push({ header: `${name} generated stand-in (${cls === "random" ? "random region" : `${cls} peak`})`, sequence: bases.join("") });
+    yield { done: before + i + 1, total };
   }
   return { records, sites };
 }
@@ -132,7 +144,27 @@ function holdsFasta(root: string): boolean {
  * Writes the stand-in under `root` (SOX17.fa, PRDM1.fa, random.fa, planted-sites.bed, manifest),
  * replacing an earlier stand-in there. Refuses a folder with FASTA files but no manifest.
  */
-export function generateChipStandIn(args: GenerateChipArgs): { records: Record<ChipClass, number>; sites: number; seconds: number } {
+export function generateChipStandIn(args: GenerateChipArgs): GeneratedChip {
+  return runSteps(generateChipSteps(args));
+}
+
+/** What `generateChipStandIn` wrote. */
+export interface GeneratedChip {
+  records: Record<ChipClass, number>;
+  sites: number;
+  seconds: number;
+}
+
+/** How the ChIP generator's progress line reads: "Generated 57,241 regions in 9.8 s (5,841 per s)". */
+export const GENERATING_REGIONS_LABEL: ProgressLabel = { title: "Generating the ChIP regions", unit: "regions", doneVerb: "Generated" };
+
+/** `generateChipStandIn` with a live progress line in a notebook; the same files. */
+export function generateChipStandInAsync(args: GenerateChipArgs & AsyncProgressOptions): Promise<GeneratedChip> {
+  return driveSteps(generateChipSteps(args), args.progress === false ? null : GENERATING_REGIONS_LABEL);
+}
+
+/** The work of `generateChipStandIn`, one step per record drawn. */
+function* generateChipSteps(args: GenerateChipArgs): WorkSteps<GeneratedChip> {
   const t0 = Date.now();
   const { root } = args;
   const seed = args.seed ?? CHIP_DEFAULT_SEED;
@@ -152,8 +184,11 @@ export function generateChipStandIn(args: GenerateChipArgs): { records: Record<C
   writeChipManifest(root, manifest);
   const paths = chipPaths(root);
   const allSites: PlantedSite[] = [];
+  const total = CHIP_CLASSES.reduce((sum, c) => sum + chipRecordCount(c, scale, settings), 0);
+  let before = 0;
   for (const c of CHIP_CLASSES) {
-    const out = generateChipClass(c, seed, scale, settings);
+    const out = yield* chipClassSteps(c, seed, scale, settings, before, total);
+    before += out.records.length;
     writeFasta({ file: paths[c], records: out.records, lineWidth: 60 });
     records[c] = out.records.length;
     allSites.push(...out.sites);
@@ -185,12 +220,32 @@ export interface EnsureChipResult {
  * stand-in for this scale, generated when missing, incomplete, or made with another seed or version.
  */
 export function ensureChipData(args: EnsureChipArgs = {}): EnsureChipResult {
+  const job = ensureChipJob(args);
+  if (job.done !== null) return job.done;
+  generateChipStandIn(job.generateArgs);
+  return job.generated();
+}
+
+/**
+ * `ensureChipData` with a live progress line in a notebook while it generates (nothing is shown
+ * when the files are already there). Same checks and files; `await` it.
+ */
+export async function ensureChipDataAsync(args: EnsureChipArgs & AsyncProgressOptions = {}): Promise<EnsureChipResult> {
+  const job = ensureChipJob(args);
+  if (job.done !== null) return job.done;
+  await generateChipStandInAsync({ ...job.generateArgs, progress: args.progress });
+  return job.generated();
+}
+
+/** The checks `ensureChipData` and its async variant share: done already, or what to generate. */
+function ensureChipJob(args: EnsureChipArgs): { done: EnsureChipResult | null; generateArgs: GenerateChipArgs; generated: () => EnsureChipResult } {
   const t0 = Date.now();
   const seconds = (): number => (Date.now() - t0) / 1000;
+  const nothing = (done: EnsureChipResult) => ({ done, generateArgs: { root: done.root }, generated: () => done });
   if (args.root === undefined && (process.env[CHIP_DATA_ENV] ?? "").trim() !== "") {
     const root = chipDataRoot();
     args.log?.(`using the FASTA files in ${root} (${CHIP_DATA_ENV}); nothing generated`);
-    return { root, status: "existing", seconds: seconds() };
+    return nothing({ root, status: "existing", seconds: seconds() });
   }
   const scale = args.scale ?? 1;
   const seed = args.seed ?? CHIP_DEFAULT_SEED;
@@ -198,14 +253,13 @@ export function ensureChipData(args: EnsureChipArgs = {}): EnsureChipResult {
   const manifest = readChipManifest(root);
   if (manifest === null && holdsFasta(root)) {
     args.log?.(`${root} holds FASTA files this kit did not generate; using them as they are`);
-    return { root, status: "existing", seconds: seconds() };
+    return nothing({ root, status: "existing", seconds: seconds() });
   }
   const paths = chipPaths(root);
   const same = manifest !== null && manifest.complete && manifest.version === CHIP_GENERATOR_VERSION &&
     manifest.seed === seed && manifest.scale === scale &&
     CHIP_CLASSES.every((c) => fs.existsSync(paths[c])) && fs.existsSync(path.join(root, PLANTED_SITES_FILE));
-  if (same) return { root, status: "up to date", seconds: seconds() };
+  if (same) return nothing({ root, status: "up to date", seconds: seconds() });
   args.log?.(`generating the ChIP stand-in (seed ${seed}, scale ${scale}) in ${root}`);
-  generateChipStandIn({ root, seed, scale, log: args.log });
-  return { root, status: "generated", seconds: seconds() };
+  return { done: null, generateArgs: { root, seed, scale, log: args.log }, generated: () => ({ root, status: "generated", seconds: seconds() }) };
 }

@@ -20,7 +20,8 @@ import * as path from "path";
 import { Rng } from "../../random/rng";
 import { encodeJpeg } from "../images/jpeg-encode";
 import { listFiles } from "../images/list-files";
-import { asideFolder, clearStaleAside, withFolderLock } from "../folder-lock";
+import { asideFolder, clearStaleAside, withFolderLock, withFolderLockAsync } from "../folder-lock";
+import { AsyncProgressOptions, ProgressLabel, WorkSteps, driveSteps, runSteps } from "../../display/work-progress";
 import { DrawnCharacter, drawFrameWithCast } from "./scene";
 import { buildCastRecord, castRecordPath, readCastRecord, writeCastRecord } from "./cast-record";
 import { GENERATOR_NAME, GENERATOR_VERSION, MANIFEST_FILE, StandInManifest, manifestPath, readManifest, writeManifest } from "./manifest";
@@ -125,11 +126,30 @@ function installAside(aside: string, root: string, folders: readonly RickMortyFo
  */
 export function generateRickMorty(options: GenerateOptions): { files: number; seconds: number } {
   const start = Date.now();
-  const files = withFolderLock(options.root, () => generateLocked(options), { log: options.log, timeoutMs: options.lockTimeoutMs });
+  const files = withFolderLock(options.root, () => runSteps(generateSteps(options)), { log: options.log, timeoutMs: options.lockTimeoutMs });
   return { files, seconds: (Date.now() - start) / 1000 };
 }
 
-function generateLocked(options: GenerateOptions): number {
+/** How the generators' progress line reads: "Generated 7,590 frames in 1 min 3 s (120 per s)". */
+export const GENERATING_FRAMES_LABEL: ProgressLabel = { title: "Generating the Rick and Morty frames", unit: "frames", doneVerb: "Generated" };
+
+/**
+ * `generateRickMorty` with a live progress line in a notebook (see display/work-progress.ts): the
+ * same files, written under the same lock, but the kernel can show the line while it draws.
+ */
+export async function generateRickMortyAsync(options: GenerateOptions & AsyncProgressOptions): Promise<{ files: number; seconds: number }> {
+  const start = Date.now();
+  const label = options.progress === false ? null : GENERATING_FRAMES_LABEL;
+  const files = await withFolderLockAsync(options.root, () => driveSteps(generateSteps(options), label),
+    { log: options.log, timeoutMs: options.lockTimeoutMs });
+  return { files, seconds: (Date.now() - start) / 1000 };
+}
+
+/**
+ * The work of `generateRickMorty` once the lock is held, one step per file written; returns the
+ * number of files. An abandoned run (error, interrupt) removes its aside folder.
+ */
+function* generateSteps(options: GenerateOptions): WorkSteps<number> {
   const { root } = options;
   const seed = options.seed ?? DEFAULT_SEED;
   const scale = options.scale ?? 1;
@@ -149,11 +169,13 @@ function generateLocked(options: GenerateOptions): number {
     // Originals shared by several files (altdata, duplicates) are encoded once per run.
     const cache = new Map<string, Buffer>();
     const casts = new Map<string, DrawnCharacter[]>();
+    const total = folders.reduce((sum, folder) => sum + plan[folder].length, 0);
     let files = 0;
     for (const folder of folders) {
       const dir = dirs[folder];
       fs.mkdirSync(dir, { recursive: true });
-      plan[folder].forEach((o, i) => {
+      for (let i = 0; i < plan[folder].length; i++) {
+        const o = plan[folder][i];
         const key = originalKey(o);
         let bytes = cache.get(key);
         if (bytes === undefined) {
@@ -164,7 +186,8 @@ function generateLocked(options: GenerateOptions): number {
         }
         fs.writeFileSync(path.join(dir, frameFileName(folder, i)), bytes);
         files++;
-      });
+        yield { done: files, total };
+      }
       log(`${FOLDER_SPECS[folder].dir}: ${plan[folder].length} frames`);
     }
     // Where each character was drawn, for every folder (those not redone now keep their entries).
@@ -211,19 +234,58 @@ export interface EnsureResult {
  * another run is writing the same folder, it waits for it and uses what that run wrote.
  */
 export function ensureRickMortyData(options: EnsureOptions = {}): EnsureResult {
+  const job = ensureJob(options);
+  if (job.done !== null) return job.done;
+  return withFolderLock(job.root, () => {
+    const todo = job.decide();
+    if (!Array.isArray(todo)) return todo;
+    runSteps(generateSteps(job.generateOptions(todo)));
+    return job.generated(todo);
+  }, { log: options.log, timeoutMs: options.lockTimeoutMs });
+}
+
+/**
+ * `ensureRickMortyData` with a live progress line in a notebook while it generates (nothing is
+ * shown when the frames are already there). Same checks, lock and files; `await` it.
+ */
+export async function ensureRickMortyDataAsync(options: EnsureOptions & AsyncProgressOptions = {}): Promise<EnsureResult> {
+  const job = ensureJob(options);
+  if (job.done !== null) return job.done;
+  const label = options.progress === false ? null : GENERATING_FRAMES_LABEL;
+  return withFolderLockAsync(job.root, async () => {
+    const todo = job.decide();
+    if (!Array.isArray(todo)) return todo;
+    await driveSteps(generateSteps(job.generateOptions(todo)), label);
+    return job.generated(todo);
+  }, { log: options.log, timeoutMs: options.lockTimeoutMs });
+}
+
+interface EnsureJob {
+  root: string;
+  /** The answer when nothing is to be done (user's frames, or up to date at first look); else null. */
+  done: EnsureResult | null;
+  /** What needs doing; asked again once the lock is ours, since another run may have done it. */
+  decide(): EnsureResult | RickMortyFolder[];
+  /** The generator's options for these folders (and says what is being generated). */
+  generateOptions(todo: RickMortyFolder[]): GenerateOptions;
+  generated(todo: RickMortyFolder[]): EnsureResult;
+}
+
+/** What `ensureRickMortyData` and its async variant share: the checks before and after taking the lock. */
+function ensureJob(options: EnsureOptions): EnsureJob {
   const start = Date.now();
+  const seconds = (): number => (Date.now() - start) / 1000;
   if (options.root === undefined && (process.env[DATA_ENV] ?? "").trim() !== "") {
     // The user points at their own frames: check the path, never write there.
     const root = rickMortyRoot();
     options.log?.(`using the frames in ${root} (${DATA_ENV}); nothing generated`);
-    return { root, status: "existing", written: [], seconds: (Date.now() - start) / 1000 };
+    const done: EnsureResult = { root, status: "existing", written: [], seconds: seconds() };
+    return { root, done, decide: () => done, generateOptions: () => ({ root }), generated: () => done };
   }
   const scale = options.scale ?? 1;
   const root = options.root ?? standInRoot(scale);
   const seed = options.seed ?? DEFAULT_SEED;
-  const seconds = (): number => (Date.now() - start) / 1000;
 
-  // What needs doing; looked at again once the lock is ours, since another run may have done it.
   const decide = (): EnsureResult | RickMortyFolder[] => {
     const manifest = readManifest(root);
     if (manifest === null && holdsJpegs(root)) {
@@ -241,12 +303,14 @@ export function ensureRickMortyData(options: EnsureOptions = {}): EnsureResult {
     return todo.length === 0 ? { root, status: "up to date", written: [], seconds: seconds() } : todo;
   };
   const first = decide();
-  if (!Array.isArray(first)) return first;
-  return withFolderLock(root, () => {
-    const todo = decide();
-    if (!Array.isArray(todo)) return todo;
-    options.log?.(`generating the Rick and Morty stand-in (seed ${seed}, scale ${scale}) in ${root}: ${todo.join(", ")}`);
-    generateRickMorty({ root, seed, scale, folders: todo, log: options.log });
-    return { root, status: "generated" as const, written: todo, seconds: seconds() };
-  }, { log: options.log, timeoutMs: options.lockTimeoutMs });
+  return {
+    root,
+    done: Array.isArray(first) ? null : first,
+    decide,
+    generateOptions: (todo) => {
+      options.log?.(`generating the Rick and Morty stand-in (seed ${seed}, scale ${scale}) in ${root}: ${todo.join(", ")}`);
+      return { root, seed, scale, folders: todo, log: options.log };
+    },
+    generated: (todo) => ({ root, status: "generated", written: todo, seconds: seconds() }),
+  };
 }
