@@ -42,6 +42,9 @@ export const TEXT_INTERVAL_MS = 30_000;
 /** Outside a kernel, work done faster than this prints no closing line (tests would fill up with them). */
 export const QUIET_BELOW_MS = 1000;
 
+/** The live line shows the rate and time left only after this long: the first items are slow (warm-up) and would mislead. */
+export const ESTIMATE_AFTER_MS = 1000;
+
 const BAR_WIDTH = 20;
 
 function check(ok: boolean, message: string): void {
@@ -135,7 +138,7 @@ export class WorkProgress {
     const filled = Math.floor(share * BAR_WIDTH);
     const parts = [`${this.title}: ${"█".repeat(filled)}${"░".repeat(BAR_WIDTH - filled)} ${n}/${total} ${this.unit} (${Math.floor(100 * share)}%)`];
     const left = this.remainingMs();
-    if (rate !== null && left !== null) parts.push(`${formatRate(rate)} per s`, `${formatDuration(left)} left`);
+    if (rate !== null && left !== null && this.elapsedMs() >= ESTIMATE_AFTER_MS) parts.push(`${formatRate(rate)} per s`, `${formatDuration(left)} left`);
     return parts.join(" · ");
   }
 

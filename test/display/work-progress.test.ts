@@ -60,13 +60,24 @@ test("count, percent, rate and time left follow the clock", async () => {
   assert.throws(() => p.update(1000), /update after the work finished/);
 });
 
+test("no rate or time left in the first second (the first items are slow and would mislead)", async () => {
+  let now = 0;
+  const { value: p } = await captured(() => new WorkProgress({ title: "Decoding JPEGs", total: 500, unit: "JPEGs", minIntervalMs: 0, clock: () => now }));
+  now = 200;
+  await captured(() => p.update(2));
+  assert.equal(p.statusLine(), "Decoding JPEGs: ░░░░░░░░░░░░░░░░░░░░ 2/500 JPEGs (0%)");
+  now = 1000;
+  await captured(() => p.update(250));
+  assert.equal(p.statusLine(), "Decoding JPEGs: ██████████░░░░░░░░░░ 250/500 JPEGs (50%) · 250 per s · 1.0 s left");
+});
+
 test("one display, updated in place, at most every minIntervalMs, ending with the closing line", async () => {
   let now = 0;
   const { value: p, sent } = await captured(() => {
-    const p = new WorkProgress({ title: "Writing frames", total: 50, unit: "frames", minIntervalMs: 100, clock: () => now });
+    const p = new WorkProgress({ title: "Writing frames", total: 50, unit: "frames", minIntervalMs: 1000, clock: () => now });
     const due: boolean[] = [];
     for (let i = 1; i <= 50; i++) {
-      now += 10; // 10 ms an item, 100 per s: a redraw every 10 items
+      now += 100; // 100 ms an item, 10 per s: a redraw every 10 items
       due.push(p.update(i));
     }
     p.finish();
@@ -76,8 +87,8 @@ test("one display, updated in place, at most every minIntervalMs, ending with th
   assert.equal(sent.length, 1 + 5 + 1, sent.map(text).join("\n"));
   assert.ok(sent.every((s) => s.message.transient.display_id === p.displayId));
   assert.deepEqual(sent.map((s) => s.update), [false, true, true, true, true, true, true]);
-  assert.match(text(sent[3]), / 30\/50 frames \(60%\) · 100 per s · 200 ms left$/);
-  assert.equal(text(sent[6]), "Writing frames: 50 frames in 500 ms (100 per s)");
+  assert.match(text(sent[3]), / 30\/50 frames \(60%\) · 10.0 per s · 2.0 s left$/);
+  assert.equal(text(sent[6]), "Writing frames: 50 frames in 5.0 s (10.0 per s)");
 });
 
 test("outside a kernel: one line per 30 s of work and the closing line; nothing for quick work", () => {
