@@ -7,7 +7,8 @@
  *
  * Scale 1 has the course's counts (5,000 training and 1,000 test images per class); smaller scales
  * (fast mode) live in their own folder, data/deer-frogs-trucks-scale-<scale>, so fast and full runs
- * never regenerate each other's files. The real set is used when CIFAR10_DIR names its folder.
+ * never regenerate each other's files; each is drawn aside and renamed into place under a lock.
+ * The real set is used when CIFAR10_DIR names its folder.
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -17,6 +18,8 @@ import {
 } from "./binary-batch";
 import { DEER_FROG_TRUCK, missingCifarFiles } from "./cifar-classes";
 import { drawStandInPicture, STAND_IN_CLASSES, type Difficulty, type Scene } from "./stand-in-pictures";
+import { asideFolder, clearStaleAside, withFolderLock, withFolderLockAsync } from "../folder-lock";
+import { AsyncProgressOptions, ProgressLabel, WorkSteps, driveSteps, runSteps } from "../../display/work-progress";
 
 export const CIFAR10_DIR_ENV = "CIFAR10_DIR";
 export const CIFAR_STAND_IN_ROOT = path.join("data", "deer-frogs-trucks");
@@ -70,64 +73,125 @@ function emptyCounts(): Record<Difficulty, number> {
   return { clear: 0, far: 0, crop: 0, camo: 0, dark: 0 };
 }
 
+/** How the stand-in's progress line reads in a notebook: "Drew 18,000 pictures in 6.6 s (2,727 per s)". */
+export const DRAWING_PICTURES_LABEL: ProgressLabel = { title: "Drawing the stand-in pictures", unit: "pictures", doneVerb: "Drew" };
+
 /**
- * Draws the stand-in into `root` (replacing what is there). Classes are shuffled within each split,
+ * Draws the stand-in into `root`, replacing an earlier stand-in there: written into a folder beside
+ * it and renamed into place under the folder's lock, so a run that dies leaves no half-written
+ * batches and two runs never write the same folder at once. Classes are shuffled within each split,
  * and the training images are spread over five batch files as CIFAR-10 does.
  */
 export function generateCifarStandIn(root: string, args: { seed: number; scale?: number }): CifarStandInManifest {
+  return withFolderLock(root, () => runSteps(generateSteps(root, args)));
+}
+
+/** `generateCifarStandIn` with a live progress line in a notebook; the same files. `await` it. */
+export function generateCifarStandInAsync(root: string, args: { seed: number; scale?: number } & AsyncProgressOptions): Promise<CifarStandInManifest> {
+  return withFolderLockAsync(root, () => driveSteps(generateSteps(root, args), args.progress === false ? null : DRAWING_PICTURES_LABEL));
+}
+
+/** The work of `generateCifarStandIn` (the caller holds the lock), one step per picture drawn. */
+function* generateSteps(root: string, args: { seed: number; scale?: number }): WorkSteps<CifarStandInManifest> {
   const scale = args.scale ?? 1;
   const counts = cifarStandInCounts(scale);
+  if (readCifarStandInManifest(root) === null && fs.existsSync(path.join(root, CIFAR_TEST_FILE))) {
+    throw new Error(`${root} holds CIFAR-10 batches that this kit did not draw (no ${CIFAR_STAND_IN_MANIFEST}); not overwriting them. ` +
+      `Point ${CIFAR10_DIR_ENV} at that folder to use it, or draw the stand-in into another folder.`);
+  }
+  clearStaleAside(root);
   const rng = new Rng(args.seed);
   const difficulties = { train: emptyCounts(), test: emptyCounts() };
   const testInfo: CifarStandInManifest["test"] = [];
-  const draw = (n: number, split: "train" | "test") => {
+  const total = STAND_IN_CLASSES.length * (counts.train + counts.test);
+  let done = 0;
+  function* draw(n: number, split: "train" | "test"): WorkSteps<{ labels: number[]; planes: Uint8Array }> {
     const classes = rng.shuffle(STAND_IN_CLASSES.flatMap((_, k) => Array.from({ length: n }, () => k)));
     const planes = new Uint8Array(classes.length * CIFAR_IMAGE_BYTES);
-    classes.forEach((k, i) => {
+    for (let i = 0; i < classes.length; i++) {
+      const k = classes[i];
       const pic = drawStandInPicture(STAND_IN_CLASSES[k], rng);
       rgbToPlanes(pic.rgb, planes, i * CIFAR_IMAGE_BYTES);
       difficulties[split][pic.difficulty]++;
       if (split === "test") testInfo.push({ cls: STAND_IN_CLASSES[k], scene: pic.scene, difficulty: pic.difficulty });
-    });
+      yield { done: ++done, total };
+    }
     return { labels: classes.map((k) => DEER_FROG_TRUCK[k]), planes };
-  };
-  fs.mkdirSync(root, { recursive: true });
-  fs.rmSync(path.join(root, CIFAR_STAND_IN_MANIFEST), { force: true });
-  const train = draw(counts.train, "train");
-  const perFile = Math.ceil(train.labels.length / CIFAR_TRAIN_FILES.length);
-  CIFAR_TRAIN_FILES.forEach((file, b) => {
-    const from = b * perFile;
-    const to = Math.min(train.labels.length, from + perFile);
-    writeCifarBatch(path.join(root, file), train.labels.slice(from, to), train.planes.subarray(from * CIFAR_IMAGE_BYTES, to * CIFAR_IMAGE_BYTES));
-  });
-  const test = draw(counts.test, "test");
-  writeCifarBatch(path.join(root, CIFAR_TEST_FILE), test.labels, test.planes);
-  fs.writeFileSync(path.join(root, CIFAR_META_FILE), CIFAR10_CLASSES.join("\n") + "\n");
-  const manifest: CifarStandInManifest = {
-    version: CIFAR_STAND_IN_VERSION, seed: args.seed, scale, perClass: counts, difficulties, test: testInfo,
-  };
-  fs.writeFileSync(path.join(root, CIFAR_STAND_IN_MANIFEST), JSON.stringify(manifest));
-  return manifest;
+  }
+  const aside = asideFolder(root);
+  try {
+    const train = yield* draw(counts.train, "train");
+    const perFile = Math.ceil(train.labels.length / CIFAR_TRAIN_FILES.length);
+    CIFAR_TRAIN_FILES.forEach((file, b) => {
+      const from = b * perFile;
+      const to = Math.min(train.labels.length, from + perFile);
+      writeCifarBatch(path.join(aside, file), train.labels.slice(from, to), train.planes.subarray(from * CIFAR_IMAGE_BYTES, to * CIFAR_IMAGE_BYTES));
+    });
+    const test = yield* draw(counts.test, "test");
+    writeCifarBatch(path.join(aside, CIFAR_TEST_FILE), test.labels, test.planes);
+    fs.writeFileSync(path.join(aside, CIFAR_META_FILE), CIFAR10_CLASSES.join("\n") + "\n");
+    const manifest: CifarStandInManifest = {
+      version: CIFAR_STAND_IN_VERSION, seed: args.seed, scale, perClass: counts, difficulties, test: testInfo,
+    };
+    fs.writeFileSync(path.join(aside, CIFAR_STAND_IN_MANIFEST), JSON.stringify(manifest));
+    replaceFolder(root, aside);
+    return manifest;
+  } finally {
+    fs.rmSync(aside, { recursive: true, force: true });
+  }
 }
 
-/** The stand-in at `scale` in its own folder, drawn only when it is missing or was drawn differently. */
-export function ensureCifarStandIn(args: { seed: number; scale?: number; root?: string }): string {
-  const scale = args.scale ?? 1;
-  const root = args.root ?? cifarStandInRoot(scale);
+/** Puts the complete folder `fresh` where `root` is; the old one is parked aside first, then removed. */
+function replaceFolder(root: string, fresh: string): void {
+  if (!fs.existsSync(root)) {
+    fs.renameSync(fresh, root);
+    return;
+  }
+  const parked = asideFolder(root);
+  fs.renameSync(root, parked); // onto the empty aside folder, which rename replaces
+  fs.renameSync(fresh, root);
+  fs.rmSync(parked, { recursive: true, force: true });
+}
+
+/** True when `root` holds a complete stand-in drawn with this seed, scale and generator version. */
+function standInIsFresh(root: string, seed: number, scale: number): boolean {
   const m = readCifarStandInManifest(root);
-  const fresh = m !== null && m.version === CIFAR_STAND_IN_VERSION && m.seed === args.seed && m.scale === scale &&
-    missingCifarFiles(root).length === 0;
-  if (!fresh) generateCifarStandIn(root, { seed: args.seed, scale });
-  return root;
+  return m !== null && m.version === CIFAR_STAND_IN_VERSION && m.seed === seed && m.scale === scale && missingCifarFiles(root).length === 0;
 }
 
 /**
- * Which folder a chapter reads: the one CIFAR10_DIR names (checked: it must hold the six batches),
- * otherwise the stand-in at `scale`, drawn on first use.
+ * The stand-in at `scale` in its own folder, drawn only when it is missing or was drawn
+ * differently. When another run is drawing the same folder, it waits and uses what that run drew.
  */
-export function cifarDataRoot(args: { seed: number; scale?: number }): string {
+export function ensureCifarStandIn(args: { seed: number; scale?: number; root?: string }): string {
+  const scale = args.scale ?? 1;
+  const root = args.root ?? cifarStandInRoot(scale);
+  if (!standInIsFresh(root, args.seed, scale)) {
+    withFolderLock(root, () => {
+      if (!standInIsFresh(root, args.seed, scale)) runSteps(generateSteps(root, { seed: args.seed, scale }));
+    });
+  }
+  return root;
+}
+
+/** `ensureCifarStandIn` with a live progress line in a notebook while it draws (none when the folder is up to date). */
+export async function ensureCifarStandInAsync(args: { seed: number; scale?: number; root?: string } & AsyncProgressOptions): Promise<string> {
+  const scale = args.scale ?? 1;
+  const root = args.root ?? cifarStandInRoot(scale);
+  if (!standInIsFresh(root, args.seed, scale)) {
+    await withFolderLockAsync(root, async () => {
+      if (!standInIsFresh(root, args.seed, scale)) {
+        await driveSteps(generateSteps(root, { seed: args.seed, scale }), args.progress === false ? null : DRAWING_PICTURES_LABEL);
+      }
+    });
+  }
+  return root;
+}
+
+/** The folder CIFAR10_DIR names, checked (it must hold the six batches); null when it is not set. */
+function cifarFolderFromEnv(): string | null {
   const fromEnv = process.env[CIFAR10_DIR_ENV];
-  if (fromEnv === undefined || fromEnv.trim() === "") return ensureCifarStandIn(args);
+  if (fromEnv === undefined || fromEnv.trim() === "") return null;
   if (!fs.existsSync(fromEnv) || !fs.statSync(fromEnv).isDirectory()) {
     throw new Error(`${CIFAR10_DIR_ENV}=${fromEnv}: no such folder. Point it at cifar-10-batches-bin, or unset it to use the generated stand-in.`);
   }
@@ -136,6 +200,19 @@ export function cifarDataRoot(args: { seed: number; scale?: number }): string {
     throw new Error(`${CIFAR10_DIR_ENV}=${fromEnv} lacks ${missing.join(", ")}: point it at the folder of the binary batches (cifar-10-batches-bin).`);
   }
   return fromEnv;
+}
+
+/**
+ * Which folder a chapter reads: the one CIFAR10_DIR names (checked: it must hold the six batches),
+ * otherwise the stand-in at `scale`, drawn on first use.
+ */
+export function cifarDataRoot(args: { seed: number; scale?: number }): string {
+  return cifarFolderFromEnv() ?? ensureCifarStandIn(args);
+}
+
+/** `cifarDataRoot` with a live progress line while the stand-in is drawn. `await` it. */
+export async function cifarDataRootAsync(args: { seed: number; scale?: number } & AsyncProgressOptions): Promise<string> {
+  return cifarFolderFromEnv() ?? ensureCifarStandInAsync(args);
 }
 
 /** One line for the top of the chapter: which images are in use. */
