@@ -4,7 +4,6 @@
  */
 import { test, after } from "node:test";
 import * as assert from "node:assert/strict";
-import * as crypto from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -12,42 +11,15 @@ import { ensureRickMortyData, ensureRickMortyDataAsync, generateRickMorty, gener
 import { rickMortyPaths } from "../../lib/data/rick-morty/layout";
 import { ensureChipData, ensureChipDataAsync, generateChipStandIn, generateChipStandInAsync } from "../../lib/data/dna/generate-chip";
 import { lockPath } from "../../lib/data/folder-lock";
-import { DisplayMessage, setDisplaySink } from "../../lib/display/mime";
+import { captureDisplays, displayText as text, SentDisplay } from "../display/captured-displays";
+import { treeHash } from "./tree-hash";
 import { requestInterrupt } from "../../lib/training/interrupt";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "generate-async-test-"));
 after(() => fs.rmSync(dir, { recursive: true, force: true }));
 const TINY = 0.01;
 
-/** One hash over every file under `root` (names and bytes, dot files included). */
-function treeHash(root: string): string {
-  const h = crypto.createHash("sha1");
-  const walk = (d: string): void => {
-    for (const e of fs.readdirSync(d, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else h.update(p.slice(root.length)).update(fs.readFileSync(p));
-    }
-  };
-  walk(root);
-  return h.digest("hex");
-}
 
-type Sent = { message: DisplayMessage; update: boolean };
-const text = (s: Sent): string => s.message.data["text/plain"] as string;
-
-async function withSink<T>(fn: () => Promise<T>, onMessage: (s: Sent) => void = () => undefined): Promise<{ value: T; sent: Sent[] }> {
-  const sent: Sent[] = [];
-  setDisplaySink((message, update) => {
-    sent.push({ message, update });
-    onMessage({ message, update });
-  });
-  try {
-    return { value: await fn(), sent };
-  } finally {
-    setDisplaySink(null);
-  }
-}
 
 /** Files and folders next to `root` that a run leaves behind (aside folders, locks). */
 function leftovers(root: string): string[] {
@@ -62,9 +34,9 @@ test("generateRickMortyAsync writes the same bytes as generateRickMorty, on one 
   const sync = generateRickMorty({ root: a, seed: 3, scale: 2.5 * TINY });
   let ticks = 0;
   const timer = setInterval(() => ticks++, 5);
-  let live: { value: { files: number; seconds: number }; sent: Sent[] };
+  let live: { value: { files: number; seconds: number }; sent: SentDisplay[] };
   try {
-    live = await withSink(() => generateRickMortyAsync({ root: b, seed: 3, scale: 2.5 * TINY }));
+    live = await captureDisplays(() => generateRickMortyAsync({ root: b, seed: 3, scale: 2.5 * TINY }));
   } finally {
     clearInterval(timer);
   }
@@ -85,18 +57,18 @@ test("ensureRickMortyDataAsync: same decisions and files as ensureRickMortyData;
   const a = path.join(dir, "ensure-sync");
   const b = path.join(dir, "ensure-async");
   assert.equal(ensureRickMortyData({ root: a, seed: 5, scale: TINY }).status, "generated");
-  const first = await withSink(() => ensureRickMortyDataAsync({ root: b, seed: 5, scale: TINY }));
+  const first = await captureDisplays(() => ensureRickMortyDataAsync({ root: b, seed: 5, scale: TINY }));
   assert.equal(first.value.status, "generated");
   assert.equal(treeHash(b), treeHash(a));
   assert.match(text(first.sent[first.sent.length - 1]), /^Generated \d+ frames in /);
 
-  const again = await withSink(() => ensureRickMortyDataAsync({ root: b, seed: 5, scale: TINY }));
+  const again = await captureDisplays(() => ensureRickMortyDataAsync({ root: b, seed: 5, scale: TINY }));
   assert.equal(again.value.status, "up to date");
   assert.equal(again.sent.length, 0);
 
   for (const root of [a, b]) fs.unlinkSync(path.join(rickMortyPaths(root).both, "Both_2.jpg"));
   const redoSync = ensureRickMortyData({ root: a, seed: 5, scale: TINY });
-  const redo = await withSink(() => ensureRickMortyDataAsync({ root: b, seed: 5, scale: TINY, progress: false }));
+  const redo = await captureDisplays(() => ensureRickMortyDataAsync({ root: b, seed: 5, scale: TINY, progress: false }));
   assert.deepEqual(redo.value.written, redoSync.written);
   assert.deepEqual(redo.value.written, ["both"]);
   assert.equal(redo.sent.length, 0, "progress: false shows nothing");
@@ -113,7 +85,7 @@ test("ensureRickMortyDataAsync: same decisions and files as ensureRickMortyData;
 
 test("an interrupt stops the generation: no half-written folder, aside folder or lock; the next run completes it", async () => {
   const root = path.join(dir, "interrupted");
-  const { sent } = await withSink(async () => {
+  const { sent } = await captureDisplays(async () => {
     await assert.rejects(ensureRickMortyDataAsync({ root, seed: 3, scale: TINY }), /Generating the Rick and Morty frames: interrupted after 1 of \d+ frames/);
   }, (s) => {
     if (!s.update) requestInterrupt(); // as the line first shows
@@ -122,7 +94,7 @@ test("an interrupt stops the generation: no half-written folder, aside folder or
   assert.equal(fs.existsSync(root), false, "a new root appears only when complete");
   assert.deepEqual(leftovers(root), []);
   assert.equal(fs.existsSync(lockPath(root)), false);
-  const done = await withSink(() => ensureRickMortyDataAsync({ root, seed: 3, scale: TINY }));
+  const done = await captureDisplays(() => ensureRickMortyDataAsync({ root, seed: 3, scale: TINY }));
   ensureRickMortyData({ root: path.join(dir, "ensure-tiny-seed-3"), seed: 3, scale: TINY });
   assert.equal(done.value.status, "generated");
   assert.equal(treeHash(root), treeHash(path.join(dir, "ensure-tiny-seed-3")));
@@ -132,7 +104,7 @@ test("the ChIP stand-in: the same files sync or async, one live line, nothing sh
   const a = path.join(dir, "chip-sync");
   const b = path.join(dir, "chip-async");
   const sync = generateChipStandIn({ root: a, seed: 9, scale: 0.02 });
-  const live = await withSink(() => generateChipStandInAsync({ root: b, seed: 9, scale: 0.02 }));
+  const live = await captureDisplays(() => generateChipStandInAsync({ root: b, seed: 9, scale: 0.02 }));
   assert.deepEqual(live.value.records, sync.records);
   assert.equal(live.value.sites, sync.sites);
   assert.equal(treeHash(b), treeHash(a));
@@ -144,10 +116,10 @@ test("the ChIP stand-in: the same files sync or async, one live line, nothing sh
   const c = path.join(dir, "chip-ensure-sync");
   const d = path.join(dir, "chip-ensure-async");
   assert.equal(ensureChipData({ root: c, seed: 9, scale: 0.02 }).status, "generated");
-  assert.equal((await withSink(() => ensureChipDataAsync({ root: d, seed: 9, scale: 0.02 }))).value.status, "generated");
+  assert.equal((await captureDisplays(() => ensureChipDataAsync({ root: d, seed: 9, scale: 0.02 }))).value.status, "generated");
   assert.equal(treeHash(d), treeHash(c));
   assert.equal(treeHash(d), treeHash(a));
-  const again = await withSink(() => ensureChipDataAsync({ root: d, seed: 9, scale: 0.02 }));
+  const again = await captureDisplays(() => ensureChipDataAsync({ root: d, seed: 9, scale: 0.02 }));
   assert.equal(again.value.status, "up to date");
   assert.equal(again.sent.length, 0);
   await assert.rejects(ensureChipDataAsync({ root: path.join(dir, "chip-bad"), scale: 2 }), /scale/);

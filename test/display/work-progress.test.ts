@@ -1,23 +1,11 @@
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
-import { DisplayMessage, setDisplaySink, setTextSink } from "../../lib/display/mime";
+import { setTextSink } from "../../lib/display/mime";
+import { captureDisplays, displayText as text, SentDisplay } from "./captured-displays";
 import { formatCount, formatDuration, formatRate } from "../../lib/display/duration";
 import { QUIET_BELOW_MS, TEXT_INTERVAL_MS, WorkProgress, WorkStep, WorkSteps, runSteps, runStepsWithProgress } from "../../lib/display/work-progress";
 import { requestInterrupt } from "../../lib/training/interrupt";
 
-type Sent = { message: DisplayMessage; update: boolean };
-
-async function captured<T>(fn: () => T | Promise<T>): Promise<{ value: T; sent: Sent[] }> {
-  const sent: Sent[] = [];
-  setDisplaySink((message, update) => sent.push({ message, update }));
-  try {
-    return { value: await fn(), sent };
-  } finally {
-    setDisplaySink(null);
-  }
-}
-
-const text = (s: Sent): string => s.message.data["text/plain"] as string;
 
 test("durations, counts and rates read as people write them", () => {
   assert.equal(formatDuration(850.4), "850 ms");
@@ -36,7 +24,7 @@ test("durations, counts and rates read as people write them", () => {
 
 test("count, percent, rate and time left follow the clock", async () => {
   let now = 1_000_000;
-  const { value: p, sent } = await captured(() => {
+  const { value: p, sent } = await captureDisplays(() => {
     const p = new WorkProgress({ title: "Decoding JPEGs", total: 1000, unit: "JPEGs", doneVerb: "Decoded", minIntervalMs: 200, clock: () => now });
     now += 2000;
     assert.equal(p.update(250), true);
@@ -48,7 +36,7 @@ test("count, percent, rate and time left follow the clock", async () => {
   assert.equal(text(sent[1]), "Decoding JPEGs: █████░░░░░░░░░░░░░░░ 250/1,000 JPEGs (25%) · 125 per s · 6.0 s left");
   assert.match(text(sent[0]), /^Decoding JPEGs: ░{20} 0\/1,000 JPEGs \(0%\)$/);
   now += 6000;
-  const { sent: end } = await captured(() => {
+  const { sent: end } = await captureDisplays(() => {
     p.update(1000);
     p.finish();
   });
@@ -62,18 +50,18 @@ test("count, percent, rate and time left follow the clock", async () => {
 
 test("no rate or time left in the first second (the first items are slow and would mislead)", async () => {
   let now = 0;
-  const { value: p } = await captured(() => new WorkProgress({ title: "Decoding JPEGs", total: 500, unit: "JPEGs", minIntervalMs: 0, clock: () => now }));
+  const { value: p } = await captureDisplays(() => new WorkProgress({ title: "Decoding JPEGs", total: 500, unit: "JPEGs", minIntervalMs: 0, clock: () => now }));
   now = 200;
-  await captured(() => p.update(2));
+  await captureDisplays(() => p.update(2));
   assert.equal(p.statusLine(), "Decoding JPEGs: ░░░░░░░░░░░░░░░░░░░░ 2/500 JPEGs (0%)");
   now = 1000;
-  await captured(() => p.update(250));
+  await captureDisplays(() => p.update(250));
   assert.equal(p.statusLine(), "Decoding JPEGs: ██████████░░░░░░░░░░ 250/500 JPEGs (50%) · 250 per s · 1.0 s left");
 });
 
 test("one display, updated in place, at most every minIntervalMs, ending with the closing line", async () => {
   let now = 0;
-  const { value: p, sent } = await captured(() => {
+  const { value: p, sent } = await captureDisplays(() => {
     const p = new WorkProgress({ title: "Writing frames", total: 50, unit: "frames", minIntervalMs: 1000, clock: () => now });
     const due: boolean[] = [];
     for (let i = 1; i <= 50; i++) {
@@ -173,7 +161,7 @@ test("runStepsWithProgress gives runSteps' result, lets timers run and ends on t
   let ticks = 0;
   const timer = setInterval(() => ticks++, 1);
   try {
-    const { value, sent } = await captured(() =>
+    const { value, sent } = await captureDisplays(() =>
       runStepsWithProgress((function* () {
         for (const s of countTo(30, log)) {
           busyWait(2);
@@ -199,14 +187,14 @@ test("an error from the work leaves a stopped line and the same error; an interr
     yield* countTo(3, log);
     throw new Error("file 4 is broken");
   }
-  const { sent } = await captured(async () => {
+  const { sent } = await captureDisplays(async () => {
     await assert.rejects(runStepsWithProgress(failing(), { title: "Reading", minIntervalMs: 0 }), /^Error: file 4 is broken$/);
   });
   assert.match(text(sent[sent.length - 1]), /^Reading: stopped \(error\) after 3\/3 items, /);
 
   log.length = 0;
   let seen = 0;
-  const { sent: sent2 } = await captured(async () => {
+  const { sent: sent2 } = await captureDisplays(async () => {
     const steps = (function* (): WorkSteps<number> {
       for (const s of countTo(1000, log)) {
         seen = s.done;

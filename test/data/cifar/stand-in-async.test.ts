@@ -14,7 +14,7 @@ import {
   readCifarStandInManifest,
 } from "../../../lib/data/cifar/stand-in";
 import { lockPath, withFolderLockAsync } from "../../../lib/data/folder-lock";
-import { DisplayMessage, setDisplaySink } from "../../../lib/display/mime";
+import { captureDisplays } from "../../display/captured-displays";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cifar-stand-in-async-"));
 after(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -24,15 +24,6 @@ const bytesOf = (root: string): Buffer[] => files.map((f) => fs.readFileSync(pat
 /** What a run leaves next to `root`: aside folders, a lock. */
 const leftovers = (root: string): string[] => fs.readdirSync(path.dirname(root)).filter((n) => n.startsWith(`${path.basename(root)}.`));
 
-async function sentWhile<T>(fn: () => Promise<T>): Promise<{ value: T; sent: { message: DisplayMessage; update: boolean }[] }> {
-  const sent: { message: DisplayMessage; update: boolean }[] = [];
-  setDisplaySink((message, update) => sent.push({ message, update }));
-  try {
-    return { value: await fn(), sent };
-  } finally {
-    setDisplaySink(null);
-  }
-}
 
 test("the async variant draws the same bytes on one live line, letting timers run, and leaves nothing beside the folder", async () => {
   const a = path.join(dir, "sync");
@@ -41,9 +32,9 @@ test("the async variant draws the same bytes on one live line, letting timers ru
   const m = generateCifarStandIn(a, { seed: 5, scale: 0.15 });
   let ticks = 0;
   const timer = setInterval(() => ticks++, 5);
-  let live: Awaited<ReturnType<typeof sentWhile<unknown>>>;
+  let live: Awaited<ReturnType<typeof captureDisplays<unknown>>>;
   try {
-    live = await sentWhile(() => generateCifarStandInAsync(b, { seed: 5, scale: 0.15 }));
+    live = await captureDisplays(() => generateCifarStandInAsync(b, { seed: 5, scale: 0.15 }));
   } finally {
     clearInterval(timer);
   }
@@ -66,14 +57,14 @@ test("drawing again replaces the folder whole; a stale aside folder is cleared; 
   fs.writeFileSync(path.join(root, "stray.txt"), "left by hand");
   const dead = `${path.resolve(root)}.999999-deadbeef.tmp`; // a run whose process is gone
   fs.mkdirSync(dead);
-  const quiet = await sentWhile(() => ensureCifarStandInAsync({ seed: 2, scale: 0.01, root, progress: false }));
+  const quiet = await captureDisplays(() => ensureCifarStandInAsync({ seed: 2, scale: 0.01, root, progress: false }));
   assert.equal(quiet.sent.length, 0);
   assert.equal(readCifarStandInManifest(root)!.seed, 2);
   assert.ok(!fs.existsSync(path.join(root, "stray.txt")), "the old folder was replaced, not written over");
   assert.deepEqual(leftovers(root), []);
   // Up to date: nothing drawn, nothing shown.
   const mtime = fs.statSync(path.join(root, CIFAR_TEST_FILE)).mtimeMs;
-  const again = await sentWhile(() => ensureCifarStandInAsync({ seed: 2, scale: 0.01, root }));
+  const again = await captureDisplays(() => ensureCifarStandInAsync({ seed: 2, scale: 0.01, root }));
   assert.equal(again.sent.length, 0);
   assert.equal(fs.statSync(path.join(root, CIFAR_TEST_FILE)).mtimeMs, mtime);
 });

@@ -1,6 +1,5 @@
 import { test, after } from "node:test";
 import * as assert from "node:assert/strict";
-import * as crypto from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -13,16 +12,12 @@ import { readPlantedSites, PLANTED_SITES_FILE } from "../../../lib/data/dna/plan
 import { readFasta } from "../../../lib/data/dna/fasta";
 import { loadChipData } from "../../../lib/data/dna/load-chip";
 import { motifProbabilities, reverseComplement, SOX17_MA0078_1, PRDM1_MA0508_1 } from "../../../lib/data/dna/motifs";
+import { treeHash } from "../tree-hash";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "chip-test-"));
 after(() => fs.rmSync(dir, { recursive: true, force: true }));
 const SCALE = 0.02;
 
-function treeHash(root: string): string {
-  const h = crypto.createHash("sha1");
-  for (const f of fs.readdirSync(root).sort()) h.update(f).update(fs.readFileSync(path.join(root, f)));
-  return h.digest("hex");
-}
 
 /** log2 likelihood ratio of a site under a motif versus the stand-in's background. */
 function logOdds(site: string, probs: number[][]): number {

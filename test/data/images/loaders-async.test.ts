@@ -11,7 +11,7 @@ import * as tf from "@tensorflow/tfjs";
 import { encodeJpeg } from "../../../lib/data/images/jpeg-encode";
 import { LoadedImages, loadImageFiles, loadImageFilesAsync, loadImageFolder, loadImageFolderAsync } from "../../../lib/data/images/load-images";
 import { LabelledImages, loadLabelledFolders, loadLabelledFoldersAsync } from "../../../lib/data/images/load-labelled";
-import { DisplayMessage, setDisplaySink } from "../../../lib/display/mime";
+import { captureDisplays, displayText as text, SentDisplay } from "../../display/captured-displays";
 import { requestInterrupt } from "../../../lib/training/interrupt";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "images-async-test-"));
@@ -28,19 +28,6 @@ function noisyFolder(name: string, n: number, seed: number): string {
   return d;
 }
 
-type Sent = { message: DisplayMessage; update: boolean };
-
-async function withSink<T>(fn: () => Promise<T>): Promise<{ value: T; sent: Sent[] }> {
-  const sent: Sent[] = [];
-  setDisplaySink((message, update) => sent.push({ message, update }));
-  try {
-    return { value: await fn(), sent };
-  } finally {
-    setDisplaySink(null);
-  }
-}
-
-const text = (s: Sent): string => s.message.data["text/plain"] as string;
 
 function assertSameImages(a: LoadedImages, b: LoadedImages): void {
   assert.deepEqual(a.x.shape, b.x.shape);
@@ -62,7 +49,7 @@ test("loadLabelledFoldersAsync: the same frames and labels as loadLabelledFolder
   const options = { folders: [{ path: rick, label: 0 }, { path: other, label: 1, name: "not Rick" }], onBadFile: "skip" as const, warn: () => undefined };
   const before = tf.memory().numTensors;
   const sync = loadLabelledFolders(options);
-  const { value: live, sent } = await withSink(() => loadLabelledFoldersAsync(options));
+  const { value: live, sent } = await captureDisplays(() => loadLabelledFoldersAsync(options));
   assertSameImages(sync, live);
   assert.deepEqual(live.y.dataSync(), sync.y.dataSync());
   assert.deepEqual(live.labels, sync.labels);
@@ -78,7 +65,7 @@ test("loadLabelledFoldersAsync: the same frames and labels as loadLabelledFolder
   assert.match(text(sent[sent.length - 1]), /^Decoded 22 JPEGs in [\d.]+ m?s \([\d,.]+ per s\)$/);
 
   // progress: false: no display, the same result.
-  const { value: quiet, sent: none } = await withSink(() => loadLabelledFoldersAsync({ ...options, progress: false }));
+  const { value: quiet, sent: none } = await captureDisplays(() => loadLabelledFoldersAsync({ ...options, progress: false }));
   assertSameImages(sync, quiet);
   assert.equal(none.length, 0);
   disposeAll(sync, live, quiet);
@@ -93,9 +80,9 @@ test("loadImageFilesAsync lets the event loop run while it decodes, and redraws 
   const sync = loadImageFiles(files);
   let ticks = 0;
   const timer = setInterval(() => ticks++, 5);
-  let result: { value: LoadedImages; sent: Sent[] };
+  let result: { value: LoadedImages; sent: SentDisplay[] };
   try {
-    result = await withSink(() => loadImageFilesAsync(files));
+    result = await captureDisplays(() => loadImageFilesAsync(files));
   } finally {
     clearInterval(timer);
   }
@@ -110,7 +97,7 @@ test("loadImageFilesAsync lets the event loop run while it decodes, and redraws 
   disposeAll(sync, result.value);
 
   const folderSync = loadImageFolder(d, { height: 45, width: 80, onWrongSize: "resize", warn: () => undefined });
-  const { value: folderLive } = await withSink(() => loadImageFolderAsync(d, { height: 45, width: 80, onWrongSize: "resize", warn: () => undefined }));
+  const { value: folderLive } = await captureDisplays(() => loadImageFolderAsync(d, { height: 45, width: 80, onWrongSize: "resize", warn: () => undefined }));
   assertSameImages(folderSync, folderLive);
   assert.equal(folderLive.adjusted.length, 6);
   disposeAll(folderSync, folderLive);
@@ -141,7 +128,7 @@ test("bad input gives the same errors, sync or async, and an interrupt stops dec
     let message = "";
     assert.throws(sync, (e: Error) => ((message = e.message), true), name);
     assert.ok(message !== "", name);
-    await withSink(async () => {
+    await captureDisplays(async () => {
       await assert.rejects(live(), (e: Error) => (assert.equal(e.message, message, name), true));
     });
   }
@@ -149,7 +136,7 @@ test("bad input gives the same errors, sync or async, and an interrupt stops dec
 
   // Kernel ▸ Interrupt at the 3rd frame: the promise fails at once, with no tensor left behind.
   let last = 0;
-  const { sent } = await withSink(async () => {
+  const { sent } = await captureDisplays(async () => {
     await assert.rejects(loadImageFolderAsync(good, { onProgress: (done) => { last = done; if (done === 3) requestInterrupt(); } }),
       /Decoding JPEGs: interrupted after 3 of 12 JPEGs/);
   });

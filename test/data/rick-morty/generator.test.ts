@@ -1,6 +1,5 @@
 import { test, after } from "node:test";
 import * as assert from "node:assert/strict";
-import * as crypto from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -13,24 +12,12 @@ import { DATA_ENV, describeRickMortySource, rickMortyRoot } from "../../../lib/d
 import { listFiles } from "../../../lib/data/images/list-files";
 import { decodeJpeg } from "../../../lib/data/images/jpeg";
 import { loadImageFolder } from "../../../lib/data/images/load-images";
+import { treeHash } from "../tree-hash";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "rick-morty-test-"));
 after(() => fs.rmSync(dir, { recursive: true, force: true }));
 const TINY = 0.01; // 9 + 9 + 13 + 22 frames in the four-class folders
 
-/** One hash over every file under `root` (names and bytes), to compare whole generated sets. */
-function treeHash(root: string): string {
-  const h = crypto.createHash("sha1");
-  const walk = (d: string): void => {
-    for (const e of fs.readdirSync(d, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (!e.name.startsWith(".")) h.update(p.slice(root.length)).update(fs.readFileSync(p));
-    }
-  };
-  walk(root);
-  return h.digest("hex");
-}
 
 test("a frame is a pure function of the seed: same seed, same JPEG bytes; other seed, other bytes", () => {
   const o = { set: "both" as const, index: 3, content: { rick: true, morty: true }, width: 160, height: 90 };
@@ -84,8 +71,8 @@ test("generated folders: course layout, counts at a small scale, byte-identical 
   assert.equal(counts.rickOnly, Math.round(COURSE_COUNTS.rickOnly * TINY));
   assert.ok(listFiles(dirs.altRick).includes("Rick_1.jpg"));
   assert.deepEqual(listFiles(dirs.predictions).slice(0, 2), ["frame_01.jpg", "frame_02.jpg"]);
-  assert.equal(treeHash(a), treeHash(b));
-  assert.notEqual(treeHash(a), treeHash(c));
+  assert.equal(treeHash(a, { skipDotFiles: true }), treeHash(b, { skipDotFiles: true }));
+  assert.notEqual(treeHash(a, { skipDotFiles: true }), treeHash(c, { skipDotFiles: true }));
   const m = readManifest(a)!;
   assert.equal(m.complete, true);
   assert.equal(m.seed, 3);
@@ -111,7 +98,7 @@ test("ensureRickMortyData generates once, redoes only an incomplete folder, and 
   const root = path.join(dir, "ensure");
   const first = ensureRickMortyData({ root, seed: 5, scale: TINY });
   assert.equal(first.status, "generated");
-  const full = treeHash(root);
+  const full = treeHash(root, { skipDotFiles: true });
   assert.equal(ensureRickMortyData({ root, seed: 5, scale: TINY }).status, "up to date");
 
   const both = rickMortyPaths(root).both;
@@ -119,11 +106,11 @@ test("ensureRickMortyData generates once, redoes only an incomplete folder, and 
   const redo = ensureRickMortyData({ root, seed: 5, scale: TINY });
   assert.equal(redo.status, "generated");
   assert.deepEqual(redo.written, ["both"]);
-  assert.equal(treeHash(root), full);
+  assert.equal(treeHash(root, { skipDotFiles: true }), full);
 
   const other = ensureRickMortyData({ root, seed: 6, scale: TINY });
   assert.equal(other.written.length, RICK_MORTY_FOLDERS.length);
-  assert.notEqual(treeHash(root), full);
+  assert.notEqual(treeHash(root, { skipDotFiles: true }), full);
 
   // A half-finished run (manifest says incomplete) is redone.
   const manifest = JSON.parse(fs.readFileSync(path.join(root, ".stand-in.json"), "utf8"));
@@ -135,13 +122,13 @@ test("ensureRickMortyData generates once, redoes only an incomplete folder, and 
   const rick = path.join(real, "altdata", "AllRickImages");
   fs.mkdirSync(rick, { recursive: true });
   fs.copyFileSync(path.join(rickMortyPaths(root).altRick, "Rick_1.jpg"), path.join(rick, "Rick_1.jpg"));
-  const kept = treeHash(real);
+  const kept = treeHash(real, { skipDotFiles: true });
   const r = ensureRickMortyData({ root: real, seed: 5, scale: TINY });
   assert.equal(r.status, "existing");
-  assert.equal(treeHash(real), kept);
+  assert.equal(treeHash(real, { skipDotFiles: true }), kept);
   assert.equal(fs.existsSync(path.join(real, ".stand-in.json")), false);
   assert.throws(() => generateRickMorty({ root: real, seed: 5, scale: TINY }), /did not generate .*not overwriting them/);
-  assert.equal(treeHash(real), kept);
+  assert.equal(treeHash(real, { skipDotFiles: true }), kept);
   assert.match(describeRickMortySource(real), /course's own Rick and Morty frames in .*real \(found in place/);
   assert.match(describeRickMortySource(root), /generated stand-in .* \(seed 6, scale 0\.01, \d+ files\)/);
   assert.match(describeRickMortySource(path.join(dir, "nothing")), /no Rick and Morty frames .* yet/);
@@ -162,11 +149,11 @@ test("RICK_MORTY_DATA points at real frames: checked, described, never written t
     process.env[DATA_ENV] = real;
     assert.equal(rickMortyRoot(), real);
     assert.match(describeRickMortySource(), /course's own Rick and Morty frames .*\(RICK_MORTY_DATA; 1 files\)/);
-    const before = treeHash(real);
+    const before = treeHash(real, { skipDotFiles: true });
     const r = ensureRickMortyData({ scale: TINY });
     assert.equal(r.status, "existing");
     assert.equal(r.root, real);
-    assert.equal(treeHash(real), before);
+    assert.equal(treeHash(real, { skipDotFiles: true }), before);
   } finally {
     if (saved === undefined) delete process.env[DATA_ENV];
     else process.env[DATA_ENV] = saved;
