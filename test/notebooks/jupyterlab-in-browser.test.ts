@@ -7,6 +7,8 @@
  *    Vega-Lite charts are drawn by JupyterLab's renderer and images decode.
  * 2. A fixture with a fit that would run for a day: Kernel ▸ Interrupt Kernel stops the training
  *    within seconds, the kernel stays the same and alive, and the next cell runs.
+ * 3. A fixture that draws a data set (long work that is not training): its progress line is one
+ *    output that changes in place while the work runs and ends on the closing line.
  *
  * Screenshots go to tmp/artifacts/jupyterlab/ (git-ignored). JupyterLab runs on a snapshot of lib/
  * and the kernelspec with copies of the notebooks, so nothing is written back into the repo.
@@ -65,14 +67,16 @@ async function shot(page: Page, name: string): Promise<string> {
   return file;
 }
 
-test("JupyterLab in Chromium: chapter 1 runs cleanly with live progress and charts; Kernel > Interrupt stops a long fit", { skip, timeout: 20 * 60_000 }, async () => {
+test("JupyterLab in Chromium: chapter 1 runs cleanly with live progress and charts; Kernel > Interrupt stops a long fit; long data work shows one progress line", { skip, timeout: 20 * 60_000 }, async () => {
   // JupyterLab serves a snapshot of the tree (see snapshotProject): the repo's notebooks are never
   // written to, and edits made to lib/ while the test runs cannot break its kernel.
   const work = snapshotProject(root);
   const chapter = path.join(work, "01-regression.ipynb");
   const longFit = path.join(work, "long-fit.ipynb");
+  const workProgress = path.join(work, "work-progress.ipynb");
   fs.copyFileSync(path.join(root, "notebooks", "01-regression.ipynb"), chapter);
   fs.copyFileSync(path.join(root, "test", "fixtures", "long-fit.ipynb"), longFit);
+  fs.copyFileSync(path.join(root, "test", "fixtures", "work-progress.ipynb"), workProgress);
   let lab: Lab | null = null;
   let browser: Awaited<ReturnType<typeof startBrowser>> | null = null;
   let page: Page | null = null;
@@ -185,6 +189,34 @@ test("JupyterLab in Chromium: chapter 1 runs cleanly with live progress and char
     const after = await sessionFor(lab, longFit);
     assert.equal(after.kernel.id, before.kernel.id, "the same kernel is still running");
     assert.equal(after.kernel.execution_state, "idle");
+
+    // ---- long work that is not training: one progress line, changed in place ----
+    await page.close();
+    page = await browser.browser.newPage();
+    await openNotebook(page, lab, workProgress);
+    await startSampler(page);
+    await menu(page, "Run", "Run All Cells");
+    // A screenshot of the line while it is live (once it has been redrawn), for a person to look at.
+    for (const by = Date.now() + 60_000; Date.now() < by; await sleep(50)) {
+      const s = await page.evaluate(() => (window as unknown as { __samples: { states: string[][] } }).__samples.states);
+      if ((s[1] ?? []).length >= 2) break;
+    }
+    await shot(page, "work-progress-running.png");
+    const progressCells = await waitUntilSettled(page, 5 * 60_000, 2000);
+    const progressSamples = await stopSampler(page);
+    await shot(page, "work-progress.png");
+    fs.writeFileSync(path.join(artifacts, "work-progress-cells.json"), JSON.stringify({ cells: progressCells, samples: progressSamples }, null, 1));
+    assert.deepEqual(errorsIn(progressCells), [], "no cell shows an error");
+    const drawIndex = 1;
+    const draw = progressCells[drawIndex];
+    assert.ok(draw.source.includes("generateCifarStandInAsync"), "found the drawing cell");
+    assert.equal(progressSamples.maxOutputs[drawIndex], 1, "one output the whole time, not a growing stream");
+    const drawStates = progressSamples.states[drawIndex] ?? [];
+    assert.ok(drawStates.length >= 3, `the line changed in place while the work ran (states seen: ${drawStates.join(" → ")})`);
+    assert.equal(draw.outputs.length, 1);
+    assert.match(draw.outputs[0].text.trim(), /^Drew 9,000 pictures in [\d.]+ s \([\d,]+ per s\)$/, "the closing line stays");
+    assert.match(progressCells[drawIndex + 1].outputs.map((o) => o.text).join(""), /drawn: 1500 test pictures/, "the next cell ran");
+
     fs.writeFileSync(path.join(artifacts, "timings.json"), JSON.stringify({
       totalSeconds: (Date.now() - started) / 1000, fitCellEndedMs: fitEndedMs, trainingStoppedMs: stoppedWithinMs,
       nextCellStartedMs: r.startedAt - interruptedAt,
