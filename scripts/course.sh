@@ -68,7 +68,9 @@ case "${1:-}" in
     shift
     # The home page is written even when a chapter fails: it shows which one, and where.
     status=0
-    .venv/bin/python scripts/run_notebooks.py --html-dir handouts --executed-dir handouts/notebooks "$@" notebooks/*.ipynb || status=$?
+    # Full mode trains for real: one cell may run many minutes (chapter 8's 75 VNN epochs take ~11 min
+    # on native TensorFlow and several times that on wasm), so a cell gets up to two hours here.
+    .venv/bin/python scripts/run_notebooks.py --timeout 7200 --html-dir handouts --executed-dir handouts/notebooks "$@" notebooks/*.ipynb || status=$?
     .venv/bin/python scripts/write_home_page.py --executed-dir handouts/notebooks --html-dir handouts
     echo "Handouts written to $ROOT/handouts/ (home page: handouts/index.html)"
     exit $status
