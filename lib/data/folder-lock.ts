@@ -13,6 +13,7 @@
  * `withFolderLockAsync` is the same lock for work that awaits (the generators' async variants, which
  * show a live progress line in a notebook).
  */
+import * as crypto from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -93,7 +94,7 @@ function* acquire(target: string, lock: string, options: FolderLockOptions): Gen
     }
     if (isStale(lock)) {
       // Rename first, so that two runs finding the same stale lock cannot both remove a fresh one.
-      const grave = `${lock}.${process.pid}-${Math.random().toString(36).slice(2)}.stale`;
+      const grave = `${lock}.${process.pid}-${uniqueSuffix()}.stale`;
       try {
         fs.renameSync(lock, grave);
         fs.rmSync(grave, { recursive: true, force: true });
@@ -185,11 +186,20 @@ export async function withFolderLockAsync<T>(target: string, fn: () => Promise<T
 
 const ASIDE = /^(.*)\.(\d+)-[a-z0-9]+\.tmp$/;
 
+/**
+ * A random name part from the operating system, never from Math.random: after setSeed, Math.random
+ * is the chapter's seeded stream, and a draw here would make a run that generates its data train
+ * differently from one that finds the data already there.
+ */
+function uniqueSuffix(): string {
+  return crypto.randomBytes(5).toString("hex");
+}
+
 /** A new empty folder beside `target`, for writing into before renaming into place. */
 export function asideFolder(target: string): string {
   const abs = path.resolve(target);
   fs.mkdirSync(path.dirname(abs), { recursive: true });
-  const dir = `${abs}.${process.pid}-${Math.random().toString(36).slice(2, 10)}.tmp`;
+  const dir = `${abs}.${process.pid}-${uniqueSuffix()}.tmp`;
   fs.mkdirSync(dir);
   return dir;
 }
