@@ -186,6 +186,13 @@ export interface WorkStep {
 /** Long work written once as a generator: it yields a `WorkStep` per item and returns its result. */
 export type WorkSteps<T> = Generator<WorkStep, T, undefined>;
 
+/** The same for work that awaits between items (e.g. reading tensors back with `data()`). */
+export type AsyncWorkSteps<T> = AsyncGenerator<WorkStep, T, undefined>;
+
+function isAsyncSteps<T>(steps: WorkSteps<T> | AsyncWorkSteps<T>): steps is AsyncWorkSteps<T> {
+  return Symbol.asyncIterator in steps;
+}
+
 /** The progress line's wording for `runStepsWithProgress` (the total comes from the steps). */
 export type ProgressLabel = Omit<WorkProgressOptions, "total">;
 
@@ -213,13 +220,13 @@ function nextTurn(): Promise<void> {
  * work there with an error; an error from the work leaves a "stopped" line. Either way the
  * generator's `finally` blocks run.
  */
-export async function runStepsWithProgress<T>(steps: WorkSteps<T>, label: ProgressLabel): Promise<T> {
+export async function runStepsWithProgress<T>(steps: WorkSteps<T> | AsyncWorkSteps<T>, label: ProgressLabel): Promise<T> {
   watchInterrupts();
   const since = interruptCount();
   let progress: WorkProgress | null = null;
   try {
     for (;;) {
-      const r = steps.next();
+      const r = await steps.next();
       if (r.done === true) {
         progress?.finish();
         return r.value;
@@ -233,12 +240,17 @@ export async function runStepsWithProgress<T>(steps: WorkSteps<T>, label: Progre
     }
   } catch (e) {
     progress?.stop("error");
-    steps.return(undefined as never); // runs the generator's finally blocks (no-op if it already ended)
+    await steps.return(undefined as never); // runs the generator's finally blocks (no-op if it already ended)
     throw e;
   }
 }
 
-/** `runStepsWithProgress` when `label` is given, else `runSteps` (no display, no yielding). */
-export async function driveSteps<T>(steps: WorkSteps<T>, label: ProgressLabel | null): Promise<T> {
-  return label === null ? runSteps(steps) : runStepsWithProgress(steps, label);
+/** `runStepsWithProgress` when `label` is given, else the steps run to the end with no display (no yielding for synchronous ones). */
+export async function driveSteps<T>(steps: WorkSteps<T> | AsyncWorkSteps<T>, label: ProgressLabel | null): Promise<T> {
+  if (label !== null) return runStepsWithProgress(steps, label);
+  if (!isAsyncSteps(steps)) return runSteps(steps);
+  for (;;) {
+    const r = await steps.next();
+    if (r.done === true) return r.value;
+  }
 }

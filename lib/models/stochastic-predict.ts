@@ -13,9 +13,8 @@
  * head run in inference mode.
  */
 import * as tf from "@tensorflow/tfjs";
-import { WorkProgress } from "../display/work-progress";
+import { AsyncWorkSteps, driveSteps } from "../display/work-progress";
 import { formatCount } from "../display/duration";
-import { interruptCount, interruptedSince, watchInterrupts } from "../training/interrupt";
 
 const DROPOUT_LIKE = new Set(["Dropout", "AlphaDropout", "GaussianDropout", "GaussianNoise", "SpatialDropout1D", "SpatialDropout2D"]);
 const ALWAYS_RANDOM = new Set(["GaussianSampling"]);
@@ -153,56 +152,53 @@ export async function stochasticPredict(model: tf.LayersModel, x: tf.Tensor, opt
     throw new Error("stochasticPredict: the model's output does not depend on its random layers; every prediction would be the same");
   }
   const n = x.shape[0];
-  const batchSize = options.batchSize ?? 256;
-  const maxRows = options.maxRows ?? 65536;
+  const label = { title: `Predicting ${formatCount(n)} images × ${formatCount(samples)} draws`, unit: "predictions", doneVerb: "Made" };
+  const work = predictSteps({ model, x, samples, classes, body, head, frontier, outId, batchSize: options.batchSize ?? 256, maxRows: options.maxRows ?? 65536 });
+  return driveSteps(work, options.progress === false ? null : label);
+}
+
+/** The loop of `stochasticPredict`: one step per chunk of draws, counting predictions (image × draw). */
+async function* predictSteps(a: {
+  model: tf.LayersModel; x: tf.Tensor; samples: number; classes: number; body: Step[]; head: Step[]; frontier: number[]; outId: number;
+  batchSize: number; maxRows: number;
+}): AsyncWorkSteps<StochasticPredictions> {
+  const { model, x, samples, classes, body, head, frontier, outId, batchSize, maxRows } = a;
+  const n = x.shape[0];
   const data = new Float32Array(n * samples * classes);
   const t0 = Date.now();
-  watchInterrupts();
-  const since = interruptCount();
-  const progress = options.progress === false ? null : new WorkProgress({
-    title: `Predicting ${formatCount(n)} images × ${formatCount(samples)} draws`, total: n * samples, unit: "predictions", doneVerb: "Made",
-  });
-  try {
-    for (let from = 0; from < n; from += batchSize) {
-      const count = Math.min(batchSize, n - from);
-      const features = tf.tidy(() => {
-        const values = new Map<number, tf.Tensor>([[model.inputs[0].id, x.slice(from, count)]]);
-        for (const s of body) run(s, values);
-        return frontier.map((id) => values.get(id)!);
-      });
-      try {
-        // Draws per chunk so that count × draws rows fit in maxRows.
-        const perChunk = Math.max(1, Math.min(samples, Math.floor(maxRows / count)));
-        for (let s0 = 0; s0 < samples; s0 += perChunk) {
-          const k = Math.min(perChunk, samples - s0);
-          const probs = tf.tidy(() => {
-            // Rows ordered image-major: image i's k draws are rows i*k .. i*k+k-1.
-            const values = new Map<number, tf.Tensor>();
-            frontier.forEach((id, j) => {
-              const f = features[j];
-              const rep = tf.tile(f.expandDims(1), [1, k, ...f.shape.slice(1).map(() => 1)]);
-              values.set(id, rep.reshape([count * k, ...f.shape.slice(1)]));
-            });
-            for (const s of head) run(s, values);
-            return values.get(outId)!;
+  for (let from = 0; from < n; from += batchSize) {
+    const count = Math.min(batchSize, n - from);
+    const features = tf.tidy(() => {
+      const values = new Map<number, tf.Tensor>([[model.inputs[0].id, x.slice(from, count)]]);
+      for (const s of body) run(s, values);
+      return frontier.map((id) => values.get(id)!);
+    });
+    try {
+      // Draws per chunk so that count × draws rows fit in maxRows.
+      const perChunk = Math.max(1, Math.min(samples, Math.floor(maxRows / count)));
+      for (let s0 = 0; s0 < samples; s0 += perChunk) {
+        const k = Math.min(perChunk, samples - s0);
+        const probs = tf.tidy(() => {
+          // Rows ordered image-major: image i's k draws are rows i*k .. i*k+k-1.
+          const values = new Map<number, tf.Tensor>();
+          frontier.forEach((id, j) => {
+            const f = features[j];
+            const rep = tf.tile(f.expandDims(1), [1, k, ...f.shape.slice(1).map(() => 1)]);
+            values.set(id, rep.reshape([count * k, ...f.shape.slice(1)]));
           });
-          const p = (await probs.data()) as Float32Array;
-          probs.dispose();
-          for (let i = 0; i < count; i++) {
-            data.set(p.subarray(i * k * classes, (i + 1) * k * classes), ((from + i) * samples + s0) * classes);
-          }
-          // A kernel sends the redrawn line only when the event loop gets a turn.
-          if (progress !== null && progress.update(from * samples + count * (s0 + k))) await new Promise((r) => setImmediate(r));
-          if (interruptedSince(since)) throw new Error(`stochasticPredict: interrupted after ${formatCount(from * samples + count * (s0 + k))} of ${formatCount(n * samples)} predictions`);
+          for (const s of head) run(s, values);
+          return values.get(outId)!;
+        });
+        const p = (await probs.data()) as Float32Array;
+        probs.dispose();
+        for (let i = 0; i < count; i++) {
+          data.set(p.subarray(i * k * classes, (i + 1) * k * classes), ((from + i) * samples + s0) * classes);
         }
-      } finally {
-        tf.dispose(features);
+        yield { done: from * samples + count * (s0 + k), total: n * samples };
       }
+    } finally {
+      tf.dispose(features); // also when the driver stops the work (interrupt, error)
     }
-  } catch (e) {
-    progress?.stop(interruptedSince(since) ? "interrupted" : "error");
-    throw e;
   }
-  progress?.finish();
   return new StochasticPredictions(data, n, samples, classes, (Date.now() - t0) / 1000);
 }

@@ -6,7 +6,6 @@ import { formatCount, formatDuration, formatRate } from "../../lib/display/durat
 import { QUIET_BELOW_MS, TEXT_INTERVAL_MS, WorkProgress, WorkStep, WorkSteps, runSteps, runStepsWithProgress } from "../../lib/display/work-progress";
 import { requestInterrupt } from "../../lib/training/interrupt";
 
-
 test("durations, counts and rates read as people write them", () => {
   assert.equal(formatDuration(850.4), "850 ms");
   assert.equal(formatDuration(12_340), "12.3 s");

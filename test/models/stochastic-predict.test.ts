@@ -151,14 +151,14 @@ test("an interrupt stops the predictions with an error and leaves no tensor behi
   const x = tf.ones([8, 6, 6, 1]);
   const before = tf.memory().numTensors;
   const sent: string[] = [];
-  // The interrupt arrives as the line first shows (before the first chunk is done).
+  // The interrupt arrives as the line first shows, after the first chunk of 20 predictions.
   setDisplaySink((message, update) => {
     sent.push(message.data["text/plain"] as string);
     if (!update) requestInterrupt();
   });
   try {
     await assert.rejects(stochasticPredict(m, x, { samples: 100, batchSize: 2, maxRows: 20 }),
-      /stochasticPredict: interrupted after 20 of 800 predictions/);
+      /^Error: Predicting 8 images × 100 draws: interrupted after 20 of 800 predictions/);
   } finally {
     setDisplaySink(null);
   }
