@@ -33,6 +33,8 @@ export * from "./data/dna/shift-augment";
 export * from "./data/flowers/flowers17";
 export * from "./data/images/duplicates";
 export * from "./data/images/flow-from-directory";
+export { FrameBytes, predictFrames } from "./data/images/frame-bytes";
+export type { FrameBatchOptions, FrameLabels } from "./data/images/frame-bytes";
 export * from "./data/images/fingerprint";
 export * from "./data/images/jpeg-encode";
 export * from "./data/images/jpeg";

@@ -66,13 +66,17 @@ def execute(path: Path, timeout: int) -> tuple[object, int | None, str]:
         resources={"metadata": {"path": str(path.parent)}},
         allow_errors=False,
     )
-    state = {"index": None, "peak_kb": 0}
+    state = {"index": None, "peak_kb": 0, "cells": []}
 
     def remember(cell, cell_index, **_):
         state["index"] = cell_index
 
-    def measure(**_):
-        state["peak_kb"] = max(state["peak_kb"], kernel_peak_kb(client))
+    def measure(cell=None, cell_index=None, **_):
+        hwm, rss = kernel_memory_kb(client)
+        state["peak_kb"] = max(state["peak_kb"], hwm)
+        if cell_index is not None:
+            code_number = sum(1 for c in nb.cells[: cell_index + 1] if c.cell_type == "code")
+            state["cells"].append([code_number, round(hwm / 1024), round(rss / 1024)])
 
     client.on_cell_execute = remember
     client.on_cell_executed = measure
@@ -87,20 +91,29 @@ def execute(path: Path, timeout: int) -> tuple[object, int | None, str]:
     except Exception as e:  # noqa: BLE001 - e.g. nbclient's cleanup asserting after a kernel crash
         return nb, state["index"], f"the kernel stopped unexpectedly ({e.__class__.__name__}: {e}); out of memory?"
     finally:
-        nb.metadata["course_run"] = {"peak_memory_mb": round(state["peak_kb"] / 1024), "fast": os.environ.get("COURSE_FAST") == "1"}
+        nb.metadata["course_run"] = {
+            "peak_memory_mb": round(state["peak_kb"] / 1024),
+            "fast": os.environ.get("COURSE_FAST") == "1",
+            # [code cell number, peak so far (VmHWM), resident now (VmRSS)] in MB after each cell:
+            # the cell where the peak jumps is the one to look at.
+            "memory_by_cell": state["cells"],
+        }
     return nb, None, ""
 
 
-def kernel_peak_kb(client) -> int:
-    """The kernel process's peak resident memory so far (VmHWM), or 0 where it cannot be read."""
+def kernel_memory_kb(client) -> tuple[int, int]:
+    """The kernel process's peak resident memory so far (VmHWM) and its resident memory now (VmRSS),
+    in kB; 0 where they cannot be read."""
+    found = {"VmHWM:": 0, "VmRSS:": 0}
     try:
         pid = client.km.provisioner.process.pid
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1])
+            key = line.split(":")[0] + ":"
+            if key in found:
+                found[key] = int(line.split()[1])
     except (AttributeError, OSError, ValueError):
         pass
-    return 0
+    return found["VmHWM:"], found["VmRSS:"]
 
 
 def write_html(nb, target: Path) -> None:
