@@ -5,7 +5,8 @@
  * frames asked for: a batch while training, a handful to show.
  *
  *   const all = await dl.loadLabelledFramesAsync({ folders: [...] });
- *   const trainX = all.frames.take(split.train);           // a view: no pixels copied
+ *   const trainX = all.x.take(split.train);                // a view: no pixels copied
+ *   const shown = dl.takeRows(all.x, [0, 1, 2]);            // three frames as a float tensor
  *   await model.fitDataset(trainX.batches(trainY, { batchSize: 100, shuffle: true }), { epochs: 5 });
  *
  * `batches(...)` gives `model.fitDataset` the same batches `model.fit(x, y, { batchSize, shuffle })`
@@ -29,14 +30,17 @@ export interface FrameBatchOptions {
 export type FrameLabels = tf.Tensor | readonly (readonly number[])[];
 
 export class FrameBytes {
-  /** Every frame read, as bytes (shared by all views). */
-  readonly pixels: Uint8Array;
+  /** Every frame read, as bytes; shared by all views, so `dispose` on any of them frees it for all. */
+  private readonly store: { pixels: Uint8Array | null };
   readonly height: number;
   readonly width: number;
   /** The frames of this view: rows of `pixels`, in order. */
   readonly rows: readonly number[];
 
-  constructor(pixels: Uint8Array, height: number, width: number, rows?: readonly number[]) {
+  constructor(pixels: Uint8Array | { pixels: Uint8Array | null }, height: number, width: number, rows?: readonly number[]) {
+    const store = pixels instanceof Uint8Array ? { pixels } : pixels;
+    if (store.pixels === null) throw new Error("FrameBytes: these frames were disposed");
+    pixels = store.pixels;
     const size = height * width * 3;
     if (!(size > 0) || pixels.length % size !== 0) {
       throw new Error(`FrameBytes: ${pixels.length} bytes is not a whole number of ${height}×${width}×3 frames`);
@@ -46,10 +50,29 @@ export class FrameBytes {
     own.forEach((r) => {
       if (!Number.isInteger(r) || r < 0 || r >= stored) throw new Error(`FrameBytes: row ${r} is outside 0..${stored - 1}`);
     });
-    this.pixels = pixels;
+    this.store = store;
     this.height = height;
     this.width = width;
     this.rows = own;
+  }
+
+  /** Every frame read, as bytes (all views share them). */
+  get pixels(): Uint8Array {
+    if (this.store.pixels === null) throw new Error("FrameBytes: these frames were disposed; load them again to use them");
+    return this.store.pixels;
+  }
+
+  /** Whether `dispose` was called on these frames or on a view of the same bytes. */
+  get isDisposed(): boolean {
+    return this.store.pixels === null;
+  }
+
+  /**
+   * Lets go of the bytes, for this view and every other view of them (like `tensor.dispose()`): the
+   * memory goes back once nothing else holds them. Using any of the views afterwards is an error.
+   */
+  dispose(): void {
+    this.store.pixels = null;
   }
 
   /** Frames in this view. */
@@ -69,7 +92,7 @@ export class FrameBytes {
 
   /** Megabytes of bytes held by all views of these frames together. */
   get byteMegabytes(): number {
-    return this.pixels.length / 1e6;
+    return this.store.pixels === null ? 0 : this.store.pixels.length / 1e6;
   }
 
   /** The frames at these positions of this view, as a new view (no pixels copied). */
@@ -78,12 +101,27 @@ export class FrameBytes {
       if (!Number.isInteger(i) || i < 0 || i >= this.rows.length) throw new Error(`FrameBytes.take: index ${i} is outside 0..${this.rows.length - 1}`);
       return this.rows[i];
     });
-    return new FrameBytes(this.pixels, this.height, this.width, picked);
+    return new FrameBytes(this.store, this.height, this.width, picked);
   }
 
   /** These frames as a `[count, height, width, 3]` float32 tensor in [0, 1]; the caller disposes it. */
   toTensor(): tf.Tensor4D {
     return this.floats(this.rows.map((_, i) => i));
+  }
+
+  /** The smallest and largest value these frames have as floats (what `min()` and `max()` of `toTensor()` give). */
+  valueRange(): [number, number] {
+    const size = this.height * this.width * 3;
+    let lo = 255;
+    let hi = 0;
+    for (const r of this.rows) {
+      const frame = this.pixels.subarray(r * size, (r + 1) * size);
+      for (let i = 0; i < frame.length; i++) {
+        if (frame[i] < lo) lo = frame[i];
+        if (frame[i] > hi) hi = frame[i];
+      }
+    }
+    return [Math.fround(lo * (1 / 255)), Math.fround(hi * (1 / 255))];
   }
 
   /** Frame `i` of this view as floats in [0, 1] (`height × width × 3`, a new array). */
@@ -170,11 +208,13 @@ function labelTable(labels: FrameLabels): { count: number; rows: (ids: readonly 
 
 /**
  * `model.predict` over frames kept as bytes, one batch at a time (only one batch is held as floats):
- * the same numbers as `model.predict(frames.toTensor(), { batchSize })`. Returns the predictions
+ * the same numbers as `model.predict(frames.toTensor(), { batchSize })` (a float tensor is simply
+ * predicted). Returns the predictions
  * (one tensor, small next to the frames); the caller disposes it.
  */
-export function predictFrames(model: tf.LayersModel, frames: FrameBytes, options: { batchSize?: number } = {}): tf.Tensor {
+export function predictFrames(model: tf.LayersModel, frames: FrameBytes | tf.Tensor, options: { batchSize?: number } = {}): tf.Tensor {
   const batchSize = options.batchSize ?? 32;
+  if (frames instanceof tf.Tensor) return model.predict(frames, { batchSize }) as tf.Tensor; // frames already floats
   if (frames.count === 0) throw new Error("predictFrames: no frames");
   const parts: tf.Tensor[] = [];
   for (let start = 0; start < frames.count; start += batchSize) {

@@ -66,16 +66,16 @@ export function* loadLabelledSteps(options: LoadLabelledOptions): WorkSteps<Labe
   return { ...images, ...labelsKept(plan, images.skipped, options.folders) };
 }
 
-/** Labelled frames kept as bytes (see frame-bytes.ts): `frames` instead of a float tensor `x`. */
+/** Labelled frames kept as bytes (see frame-bytes.ts): `x` is a `FrameBytes`, not a float tensor. */
 export interface LabelledFrames extends Omit<LabelledImages, "x"> {
-  /** Every frame read, as bytes; `frames.take(indices)` picks some without copying. */
-  frames: FrameBytes;
+  /** Every frame read, as bytes: `x.take(indices)` picks some without copying, `dl.takeRows(x, indices)` gives them as floats. */
+  x: FrameBytes;
 }
 
 /**
  * `loadLabelledFolders` with the frames kept as bytes, a quarter of the memory of the float tensor
  * (5,257 frames of 90×160: 227 MB instead of 908 MB); they become floats a batch at a time
- * (`frames.batches`, `predictFrames`) or when asked for (`frames.take(rows).toTensor()`).
+ * (`x.batches`, `predictFrames`) or when asked for (`dl.takeRows(x, rows)`).
  */
 export function loadLabelledFrames(options: LoadLabelledOptions): LabelledFrames {
   return runSteps(loadLabelledFramesSteps(options));
@@ -90,8 +90,8 @@ export function loadLabelledFramesAsync(options: LoadLabelledOptions & AsyncProg
 export function* loadLabelledFramesSteps(options: LoadLabelledOptions): WorkSteps<LabelledFrames> {
   const plan = labelPlan(options);
   const read = yield* decodeFramesSteps(plan.files, options, (n) => new Uint8Array(n), (rgb, out, offset) => out.set(rgb, offset));
-  const frames = new FrameBytes(read.values, read.height, read.width);
-  return { frames, files: read.files, hashes: read.hashes, adjusted: read.adjusted, skipped: read.skipped, ...labelsKept(plan, read.skipped, options.folders) };
+  const x = new FrameBytes(read.values, read.height, read.width);
+  return { x, files: read.files, hashes: read.hashes, adjusted: read.adjusted, skipped: read.skipped, ...labelsKept(plan, read.skipped, options.folders) };
 }
 
 interface LabelPlan {

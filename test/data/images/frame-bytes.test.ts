@@ -8,6 +8,7 @@ import { encodeJpeg } from "../../../lib/data/images/jpeg-encode";
 import { loadLabelledFolders, loadLabelledFrames } from "../../../lib/data/images/load-labelled";
 import { FrameBytes, predictFrames } from "../../../lib/data/images/frame-bytes";
 import { setSeed } from "../../../lib/random/rng";
+import { takeRows } from "../../../lib/data/split";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "frame-bytes-test-"));
 after(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -30,16 +31,23 @@ const folders = [{ path: a, label: 0 }, { path: b, label: 1 }];
 test("frames as bytes hold the same pixels as the float loader, a quarter of the memory", () => {
   const floats = loadLabelledFolders({ folders });
   const bytes = loadLabelledFrames({ folders });
-  assert.deepEqual(bytes.frames.shape, floats.x.shape);
-  assert.equal(bytes.frames.pixels.byteLength * 4, floats.x.size * 4 * 1);
+  assert.deepEqual(bytes.x.shape, floats.x.shape);
+  assert.equal(bytes.x.pixels.byteLength * 4, floats.x.size * 4 * 1);
   assert.deepEqual(bytes.labels, floats.labels);
   assert.deepEqual(bytes.hashes, floats.hashes);
-  const back = bytes.frames.toTensor();
+  const back = bytes.x.toTensor();
   assert.deepEqual(Array.from(back.dataSync()), Array.from(floats.x.dataSync()), "bit for bit the same floats");
-  const some = bytes.frames.take([5, 0, 17]).take([2, 0]);
+  const some = bytes.x.take([5, 0, 17]).take([2, 0]);
   const want = tf.gather(floats.x, [17, 5]);
   assert.deepEqual(Array.from(some.toTensor().dataSync()), Array.from(want.dataSync()));
-  assert.throws(() => bytes.frames.take([23]), /index 23 is outside 0\.\.22/);
+  const viaTakeRows = takeRows(bytes.x, [17, 5]);
+  assert.deepEqual(Array.from(viaTakeRows.dataSync()), Array.from(want.dataSync()), "dl.takeRows on bytes gives floats");
+  viaTakeRows.dispose();
+  assert.throws(() => bytes.x.take([23]), /index 23 is outside 0\.\.22/);
+  const view = bytes.x.take([1, 2]);
+  bytes.x.dispose();
+  assert.equal(view.isDisposed, true, "dispose frees the bytes for every view");
+  assert.throws(() => view.toTensor(), /these frames were disposed/);
   tf.dispose([floats.x, floats.y, bytes.y, back, want]);
 });
 
@@ -67,9 +75,9 @@ test("fitDataset over byte batches trains exactly as fit over the float tensor (
   const before = tf.memory().numTensors;
   setSeed(42);
   const m2 = model();
-  const train = bytes.frames.take(rows);
+  const train = bytes.x.take(rows);
   const trainY = tf.gather(bytes.y, rows);
-  const val = bytes.frames.take(valRows);
+  const val = bytes.x.take(valRows);
   const valY = valRows.map((r) => bytes.labels[r]);
   const h2 = await m2.fitDataset(train.batches(trainY, { batchSize: 4, shuffle: true }), {
     epochs: 3,
