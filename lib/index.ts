@@ -6,6 +6,8 @@
 // course
 export * from "./course/fast-mode";
 export * from "./course/start-chapter";
+export { cgroupMemoryLimit, memoryLimitWarning, notebookMemoryBudgetMb } from "./course/memory-limit";
+export type { MemoryLimit, MemoryLimitSources } from "./course/memory-limit";
 
 // backend
 export * from "./backend/select-backend";

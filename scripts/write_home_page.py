@@ -4,8 +4,8 @@
 
 For each chapter, in order: its title and what it teaches (the first paragraph of its first
 markdown cell), the data the run used and the backend (the chapter's own "Data: " and "Backend: "
-lines), fast or full mode, how long it ran and the kernel's peak memory (as scripts/run_notebooks.py
-records them in the executed notebook), whether it ran without errors, its headline figure beside the course's, and links to its
+lines), fast or full mode, how long it ran and the kernel's peak memory against its budget (as
+scripts/run_notebooks.py records them in the executed notebook), whether it ran without errors, its headline figure beside the course's, and links to its
 handout, to each exercise in it and to the handout of its solutions. Links are relative, the page has
 no script and fetches nothing, so the handouts folder still works wherever it is copied.
 
@@ -69,6 +69,7 @@ class Chapter:
     data: list[str]
     seconds: float | None
     peak_mb: int | None
+    budget_mb: int | None  # the kernel memory budget the run was held to (notebooks/memory-budgets.json)
     error: str | None
     headline: tuple[str, str, str] | None  # label, our figure, the course's
     exercises: list[tuple[str, str]] = field(default_factory=list)  # (heading text, anchor id or "")
@@ -253,7 +254,8 @@ def read_chapter(path: Path, html_dir: Path) -> Chapter:
     return Chapter(
         stem=stem, number=number, solutions_of=s.group(1) if s else None, title=title, summary=summary,
         backend=backend, mode=mode, data=data, seconds=run_seconds(nb),
-        peak_mb=nb.get("metadata", {}).get("course_run", {}).get("peak_memory_mb") or None, error=first_error(nb),
+        peak_mb=nb.get("metadata", {}).get("course_run", {}).get("peak_memory_mb") or None,
+        budget_mb=nb.get("metadata", {}).get("course_run", {}).get("memory_budget_mb") or None, error=first_error(nb),
         headline=headline_of(number or (s.group(1) if s else None), lines), exercises=exercises, handout=handout.exists(),
     )
 
@@ -300,6 +302,10 @@ def chapter_html(c: Chapter, solutions: list[Chapter]) -> str:
     rows = []
     status = f'<span class="bad">stopped with an error in {esc(c.error)}</span>' if c.error else '<span class="ok">every cell ran without an error</span>'
     memory = f", kernel peak memory {c.peak_mb:,} MB" if c.peak_mb else ""
+    if c.peak_mb and c.budget_mb:
+        verdict = ('<span class="bad">over its budget</span>' if c.peak_mb > c.budget_mb
+                   else '<span class="ok">within its budget</span>')
+        memory += f" of {c.budget_mb:,} MB budget ({verdict})"
     rows.append(("Run", f"{status}; ran for {esc(fmt_seconds(c.seconds))}{memory}" + (f"; mode {esc(c.mode)}" if c.mode else "")))
     rows.append(("Data", "<br>".join(esc(d) for d in c.data) if c.data else "no data set (or none reported)"))
     rows.append(("Backend", esc(c.backend) if c.backend else "not reported"))
@@ -336,6 +342,7 @@ def write_home_page(executed_dir: Path, html_dir: Path, out: Path) -> list[Chapt
     for c in [s for s in solutions if s.stem not in used] + others:
         parts.append(chapter_html(c, []))
     failed = [c for c in chapters if c.error]
+    over = [c for c in chapters if c.peak_mb and c.budget_mb and c.peak_mb > c.budget_mb]
     modes = sorted({c.mode.split(":")[0] for c in chapters if c.mode})
     backends = sorted({c.backend.split(" (")[0] for c in chapters if c.backend})
     total = sum(c.seconds or 0 for c in chapters)
@@ -343,7 +350,8 @@ def write_home_page(executed_dir: Path, html_dir: Path, out: Path) -> list[Chapt
     summary = (f"{len(numbered)} chapters and {len(solutions)} solution notebooks, run on {when} "
                f"({', '.join(modes) or 'mode not reported'}; backend {', '.join(backends) or 'not reported'}; "
                f"{fmt_seconds(total)} in all). "
-               + (f'<span class="bad">{len(failed)} stopped with an error.</span>' if failed else '<span class="ok">All ran without an error.</span>'))
+               + (f'<span class="bad">{len(failed)} stopped with an error.</span>' if failed else '<span class="ok">All ran without an error.</span>')
+               + (f' <span class="bad">{len(over)} went over their memory budget.</span>' if over else ""))
     page = f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Deep learning in TypeScript: course handouts</title><style>{CSS}</style></head>

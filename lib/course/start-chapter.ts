@@ -7,6 +7,7 @@ import { registerFileRouters } from "../io/model-files";
 import { setSeed } from "../random/rng";
 import { isFastMode } from "./fast-mode";
 import { watchInterrupts } from "../training/interrupt";
+import { memoryLimitWarning } from "./memory-limit";
 
 export interface StartChapterArgs {
   /** Seed for R-style draws, tf.js initialisers, dropout and fit shuffling. */
@@ -31,5 +32,7 @@ export async function startChapter(args: StartChapterArgs): Promise<ChapterSetup
       ? "Mode: FAST (COURSE_FAST=1): fewer samples and epochs, numbers will differ from the full run"
       : "Mode: full (set COURSE_FAST=1 for a quick run)",
   );
+  const memory = memoryLimitWarning(); // a hub's or Binder's limit below this notebook's budget
+  if (memory !== null) console.log(memory);
   return { backend, seed: args.seed, fast };
 }

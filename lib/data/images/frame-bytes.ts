@@ -54,6 +54,10 @@ export class FrameBytes {
     this.height = height;
     this.width = width;
     this.rows = own;
+    // tf.dispose and tf.tidy walk every enumerable property of what they are given, element by element:
+    // hidden, the bytes cannot turn a stray tf.dispose([frames, ...]) into a walk over millions of pixels.
+    Object.defineProperty(this, "store", { enumerable: false });
+    Object.defineProperty(this, "rows", { enumerable: false });
   }
 
   /** Every frame read, as bytes (all views share them). */

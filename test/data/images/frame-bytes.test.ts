@@ -44,6 +44,8 @@ test("frames as bytes hold the same pixels as the float loader, a quarter of the
   assert.deepEqual(Array.from(viaTakeRows.dataSync()), Array.from(want.dataSync()), "dl.takeRows on bytes gives floats");
   viaTakeRows.dispose();
   assert.throws(() => bytes.x.take([23]), /index 23 is outside 0\.\.22/);
+  // tf.dispose / tf.tidy walk enumerable properties element by element: the bytes must not be among them.
+  assert.deepEqual(Object.keys(bytes.x).sort(), ["height", "width"]);
   const view = bytes.x.take([1, 2]);
   bytes.x.dispose();
   assert.equal(view.isDisposed, true, "dispose frees the bytes for every view");
