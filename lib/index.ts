@@ -12,6 +12,7 @@ export type { MemoryLimit, MemoryLimitSources } from "./course/memory-limit";
 // backend
 export * from "./backend/select-backend";
 export * from "./backend/wasm-training-kernels";
+export { installLeanBackprop, uninstallLeanBackprop } from "./backend/lean-backprop";
 
 // random
 export * from "./random/rng";

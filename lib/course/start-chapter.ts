@@ -8,6 +8,7 @@ import { setSeed } from "../random/rng";
 import { isFastMode } from "./fast-mode";
 import { watchInterrupts } from "../training/interrupt";
 import { memoryLimitWarning } from "./memory-limit";
+import { installLeanBackprop } from "../backend/lean-backprop";
 
 export interface StartChapterArgs {
   /** Seed for R-style draws, tf.js initialisers, dropout and fit shuffling. */
@@ -22,6 +23,7 @@ export interface ChapterSetup {
 
 export async function startChapter(args: StartChapterArgs): Promise<ChapterSetup> {
   const backend = await selectBackend();
+  installLeanBackprop(); // frees each layer's gradients during the backward pass: same numbers, less memory
   registerFileRouters();
   watchInterrupts(); // Kernel > Interrupt stops a running fit (training/interrupt.ts)
   setSeed(args.seed);
