@@ -13,6 +13,7 @@ export type { MemoryLimit, MemoryLimitSources } from "./course/memory-limit";
 export * from "./backend/select-backend";
 export * from "./backend/wasm-training-kernels";
 export { installLeanBackprop, uninstallLeanBackprop } from "./backend/lean-backprop";
+export { registerNativeReluGrad, unregisterNativeReluGrad } from "./backend/native-relu-grad";
 
 // random
 export * from "./random/rng";

@@ -9,6 +9,7 @@ import { isFastMode } from "./fast-mode";
 import { watchInterrupts } from "../training/interrupt";
 import { memoryLimitWarning } from "./memory-limit";
 import { installLeanBackprop } from "../backend/lean-backprop";
+import { registerNativeReluGrad } from "../backend/native-relu-grad";
 
 export interface StartChapterArgs {
   /** Seed for R-style draws, tf.js initialisers, dropout and fit shuffling. */
@@ -23,7 +24,10 @@ export interface ChapterSetup {
 
 export async function startChapter(args: StartChapterArgs): Promise<ChapterSetup> {
   const backend = await selectBackend();
-  installLeanBackprop(); // frees each layer's gradients during the backward pass: same numbers, less memory
+  // Less memory per training step, the same numbers: each layer's gradients freed during the backward
+  // pass, and ReLU's gradient as one native op (lib/backend/lean-backprop.ts, native-relu-grad.ts).
+  installLeanBackprop();
+  registerNativeReluGrad();
   registerFileRouters();
   watchInterrupts(); // Kernel > Interrupt stops a running fit (training/interrupt.ts)
   setSeed(args.seed);
