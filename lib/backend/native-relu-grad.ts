@@ -6,7 +6,10 @@
  * `ReluGrad(dy, x)` gives the same values (dy where x > 0, else 0) in one output. The only difference is
  * the sign of a zero (dy * 0 is -0 for a negative dy), which no sum, product or optimizer step can
  * tell apart from +0, so training gives identical numbers (tested against the original gradient).
- * Other backends keep tf.js's gradient.
+ * It also keeps ReLU's *output* for the backward pass instead of its input (y > 0 exactly where x > 0):
+ * a layer's output is kept anyway, as the next layer's input, while the input to ReLU (the convolution
+ * plus bias) would otherwise be held for nothing until the step ends. On other backends the gradient
+ * is tf.js's formula, dy * step(y), which is the same as dy * step(x).
  */
 import * as tf from "@tensorflow/tfjs";
 
@@ -39,12 +42,14 @@ export function registerNativeReluGrad(): boolean {
   original = tfjs;
   tf.registerGradient({
     kernelName: "Relu",
-    inputsToSave: ["x"],
-    gradFunc: (dy, saved, attrs) => {
-      const [x] = saved;
+    outputsToSave: [true],
+    gradFunc: (dy, saved) => {
+      const [y] = saved;
       const single = Array.isArray(dy) ? dy[0] : dy;
-      if (tf.getBackend() !== "tensorflow" || single.dtype !== "float32" || x.dtype !== "float32") return tfjs.gradFunc(dy, saved, attrs);
-      return { x: () => tf.engine().runKernel(KERNEL, { dy: single, x }) as tf.Tensor };
+      if (tf.getBackend() !== "tensorflow" || single.dtype !== "float32" || y.dtype !== "float32") {
+        return { x: () => tf.mul(single, tf.cast(tf.step(y), "float32")) };
+      }
+      return { x: () => tf.engine().runKernel(KERNEL, { dy: single, x: y }) as tf.Tensor };
     },
   });
   return true;
