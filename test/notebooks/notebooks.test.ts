@@ -1,6 +1,9 @@
 /**
  * Runs every chapter headless through real Jupyter (nbclient, the repo's tslab kernel) in fast
- * mode, and proves the runner really fails by feeding it a deliberately broken notebook.
+ * mode, and proves the runner really fails by feeding it a deliberately broken notebook. The runner
+ * also holds each chapter's kernel to its fast-mode memory budget (notebooks/memory-budgets.json,
+ * fast_mb), so a chapter that needs more memory than it did fails here with its figure
+ * (test/notebooks/memory-budget.test.ts shows that failure).
  */
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
