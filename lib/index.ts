@@ -58,6 +58,7 @@ export * from "./data/split";
 
 // io
 export * from "./io/keras/course-models";
+export { kerasFlatten } from "./io/keras/keras-translate";
 export * from "./io/keras/load";
 export * from "./io/keras/write";
 export * from "./io/model-files";
