@@ -89,6 +89,8 @@ export * from "./display/svg";
 export * from "./display/training-progress";
 export * from "./display/duration";
 export * from "./display/work-progress";
+export { summary, summaryOf, summaryText, summaryHtml, kerasLayerName, kerasModelName } from "./display/summary";
+export type { ModelSummary, SummaryRow, SummaryOptions } from "./display/summary";
 
 // plotting
 export * from "./plotting/charts";
