@@ -95,6 +95,8 @@ export type { ModelSummary, SummaryRow, SummaryOptions } from "./display/summary
 // plotting
 export * from "./plotting/charts";
 export * from "./plotting/history";
+export { loess, evenGrid } from "./plotting/loess";
+export type { LoessOptions } from "./plotting/loess";
 export * from "./plotting/plotly";
 export * from "./plotting/r-boxplot";
 export * from "./plotting/sequence-logo";
