@@ -75,7 +75,13 @@ function tupleText(shape: Shape): string {
 }
 
 function shapeText(layer: tf.layers.Layer, isInput: boolean): string {
-  const s = layer.outputShape as Shape | Shape[];
+  let s: Shape | Shape[];
+  try {
+    s = layer.outputShape as Shape | Shape[];
+  } catch {
+    // A layer shared by several models with different shapes (Keras writes "multiple" too).
+    return "multiple";
+  }
   const many = Array.isArray(s[0]);
   if (many) return `[${(s as Shape[]).map(tupleText).join(", ")}]`;
   // Keras 2 (TensorFlow 2.x) writes an input layer's shape as a one-element list.
