@@ -105,3 +105,22 @@ export function translateKerasLayer(layer: KerasLayerJson, cls: string, ctx: Tra
       return hasConstraints(conf) ? ctx.plain(withoutKeys(layer, CONSTRAINTS)) : null;
   }
 }
+
+/**
+ * The Keras settings of a tf.js LeakyReLU / ReLU / ELU / Softmax layer (its getConfig() as `c`), for
+ * saveKerasModel; null for other layer types. Keras 3 calls LeakyReLU's slope negative_slope.
+ */
+export function kerasActivationLayerSettings(cls: string, c: Json, dialect: string): Json | null {
+  switch (cls) {
+    case "LeakyReLU":
+      return dialect === "keras3" ? { negative_slope: c.alpha } : { alpha: c.alpha };
+    case "ReLU":
+      return { max_value: c.maxValue ?? null, negative_slope: 0, threshold: 0 };
+    case "ELU":
+      return { alpha: c.alpha ?? 1 };
+    case "Softmax":
+      return { axis: c.axis ?? -1 };
+    default:
+      return null;
+  }
+}
