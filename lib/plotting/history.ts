@@ -44,6 +44,11 @@ export function historyValues(history: HistoryLike): Record<string, number[]> {
   return out;
 }
 
+/** A metric's name as Keras writes it: tf.js's binaryAccuracy is Keras's binary_accuracy. */
+export function kerasMetricName(key: string): string {
+  return key.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toLowerCase();
+}
+
 /** ggplot2's first two default colours, which R keras's plot(history) gives training and validation. */
 export const HISTORY_COLOURS = { training: "#F8766D", validation: "#00BFC4" } as const;
 
@@ -76,14 +81,14 @@ export function historyChart(history: HistoryLike, options: HistoryPlotOptions =
     for (const [key, data] of [[m, "training"], [`val_${m}`, "validation"]] as const) {
       const points: HistoryRow[] = [];
       (values[key] ?? []).forEach((v, i) => {
-        if (Number.isFinite(v)) points.push({ epoch: i + 1, value: v, metric: m, data, kind: "point" });
+        if (Number.isFinite(v)) points.push({ epoch: i + 1, value: v, metric: kerasMetricName(m), data, kind: "point" });
       });
       rows.push(...points);
       if (smooth && points.length >= MIN_EPOCHS_TO_SMOOTH) {
         const xs = points.map((p) => p.epoch);
         const grid = evenGrid(xs[0], xs[xs.length - 1]);
         loess(xs, points.map((p) => p.value), grid).forEach((v, i) => {
-          if (Number.isFinite(v)) rows.push({ epoch: grid[i], value: v, metric: m, data, kind: "smooth" });
+          if (Number.isFinite(v)) rows.push({ epoch: grid[i], value: v, metric: kerasMetricName(m), data, kind: "smooth" });
         });
       }
     }
@@ -96,7 +101,7 @@ export function historyChart(history: HistoryLike, options: HistoryPlotOptions =
     data: { values: rows },
     facet: {
       row: {
-        field: "metric", type: "nominal", sort: metrics, title: null,
+        field: "metric", type: "nominal", sort: metrics.map(kerasMetricName), title: null,
         header: { labelOrient: "left", labelFontSize: 13, labelColor: "black", labelPadding: 30 },
       },
     },
@@ -130,7 +135,8 @@ export function historyChart(history: HistoryLike, options: HistoryPlotOptions =
 
 /**
  * The lines R prints for a training history (`print(history)`, or a `fit` whose result is not
- * assigned): the last epoch's value of every metric, names right-aligned, 4 significant digits.
+ * assigned): the last epoch's value of every metric, with Keras's names right-aligned, 4 significant
+ * digits.
  */
 export function finalEpochText(history: HistoryLike): string {
   const values = historyValues(history);
@@ -138,11 +144,11 @@ export function finalEpochText(history: HistoryLike): string {
   // Keras lists the training metrics (loss first) and then their validation twins.
   const train = keys.filter((k) => !k.startsWith("val_")).sort((a, b) => (a === "loss" ? -1 : b === "loss" ? 1 : 0));
   const ordered = [...train, ...train.map((k) => `val_${k}`).filter((k) => k in values), ...keys.filter((k) => k.startsWith("val_") && !train.includes(k.slice(4)))];
-  const width = Math.max(...ordered.map((k) => k.length));
+  const width = Math.max(...ordered.map((k) => kerasMetricName(k).length));
   const lines = ordered.map((k) => {
     const v = values[k][values[k].length - 1];
     const text = v === undefined ? "NA" : v.toLocaleString("en-US", { maximumSignificantDigits: 4 });
-    return `${k.padStart(width)}: ${text}`;
+    return `${kerasMetricName(k).padStart(width)}: ${text}`;
   });
   return ["", "Final epoch (plot to see history):", ...lines].join("\n");
 }

@@ -77,4 +77,8 @@ test("the Final epoch lines: R's layout (names right-aligned, 4 significant digi
   const text = finalEpochText({ val_loss: [0.5, 0.04445], val_accuracy: [0.9, 0.98771], loss: [0.6, 0.046321], accuracy: [0.8, 0.98531] });
   assert.equal(text, ["", "Final epoch (plot to see history):", "        loss: 0.04632", "    accuracy: 0.9853", "    val_loss: 0.04445", "val_accuracy: 0.9877"].join("\n"));
   assert.match(finalEpochText({ loss: [1234.5678] }), /loss: 1,235$/);
+  // tf.js's camelCase metric names are written as Keras writes them.
+  assert.match(finalEpochText({ loss: [1], binaryAccuracy: [0.5], val_binaryAccuracy: [0.25] }), /\n    binary_accuracy: 0\.5\nval_binary_accuracy: 0\.25$/);
+  const facet = historyChart({ loss: [1, 2], binaryAccuracy: [0.5, 0.6] }).facet as { row: { sort: string[] } };
+  assert.deepEqual(facet.row.sort, ["loss", "binary_accuracy"]);
 });
