@@ -120,7 +120,9 @@ export function summaryOf(model: tf.LayersModel): ModelSummary {
   const layers = model instanceof tf.Sequential ? model.layers.filter((l) => l.getClassName() !== "InputLayer") : model.layers;
   const rows = layers.map((layer): SummaryRow => {
     const isInput = layer.getClassName() === "InputLayer";
-    const row: SummaryRow = { name: kerasLayerName(layer), type: layer.getClassName(), outputShape: shapeText(layer, isInput && !(model instanceof tf.Sequential)), params: layer.countParams() };
+    // A model used as a layer: tf.js's class "Model" is Keras 2's "Functional".
+    const type = layer.getClassName() === "Model" ? "Functional" : layer.getClassName();
+    const row: SummaryRow = { name: kerasLayerName(layer), type, outputShape: shapeText(layer, isInput && !(model instanceof tf.Sequential)), params: layer.countParams() };
     if (!sequentialLike) {
       row.connectedTo = nodesIn(model, layer).flatMap((n) =>
         n.inboundLayers.map((l, i) => `${kerasLayerName(l)}[${n.nodeIndices[i]}][${n.tensorIndices[i]}]`),

@@ -169,3 +169,14 @@ test("in a notebook it is an HTML table with the text beside it; a cell ending i
   assert.equal(summaryHtml(m), sent[0].data["text/html"]);
   m.dispose();
 });
+
+test("a model used as a layer is a Functional row with all its parameters; frozen ones count as non-trainable", () => {
+  const x = tf.input({ shape: [4] });
+  const base = tf.model({ inputs: x, outputs: tf.layers.dense({ units: 3 }).apply(x) as tf.SymbolicTensor, name: "conv_base" });
+  base.trainable = false;
+  const top = tf.sequential({ layers: [base, tf.layers.dense({ units: 1 })] });
+  const s = summaryOf(top);
+  assert.deepEqual(s.rows.map((r) => [r.name, r.type, r.outputShape, r.params]), [["conv_base", "Functional", "(None, 3)", 15], [s.rows[1].name, "Dense", "(None, 1)", 4]]);
+  assert.deepEqual([s.total, s.trainable, s.nonTrainable], [19, 4, 15]);
+  top.dispose();
+});
