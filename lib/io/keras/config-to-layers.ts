@@ -8,7 +8,7 @@
  * policies, an explicit InputLayer, inbound nodes as serialized call arguments).
  */
 import * as tf from "@tensorflow/tfjs";
-import { translateKerasLayer } from "./keras-translate";
+import { TRANSLATED_LAYER_TYPES, translateKerasLayer } from "./keras-translate";
 
 type Json = Record<string, unknown>;
 
@@ -274,7 +274,7 @@ export function layerFromKeras(layer: KerasLayerJson, source: string, batchInput
       return fail(
         where,
         tfjsHasIt
-          ? `layer type ${cls} is not among the types loadKerasModel translates (${KERAS_LAYER_TYPES.join(", ")})`
+          ? `layer type ${cls} is not among the types loadKerasModel translates (${[...KERAS_LAYER_TYPES, ...TRANSLATED_LAYER_TYPES].join(", ")})`
           : `layer type ${cls} has no TensorFlow.js counterpart, so this model cannot be rebuilt here`,
       );
     }

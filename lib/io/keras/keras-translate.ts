@@ -21,6 +21,9 @@ type Json = Record<string, unknown>;
 
 export class KerasTranslateError extends Error {}
 
+/** Layer types read only here (config-to-layers.ts lists the others). */
+export const TRANSLATED_LAYER_TYPES = ["LeakyReLU", "ReLU", "ELU", "Softmax"] as const;
+
 /**
  * A Flatten layer that, like Keras's, also takes a (batch, n) input and passes it through as it is.
  * Its class name stays Flatten, so summaries and saved files read as Keras's do.
