@@ -51,3 +51,28 @@ test("a notebook over its kernel memory budget fails the run with its figure, an
     fs.rmSync(out, { recursive: true, force: true });
   }
 });
+
+test("under a cgroup memory limit below the budget, the first cell (dl.startChapter) says so", { skip, timeout: 5 * 60_000 }, () => {
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), "memory-limit-"));
+  try {
+    const notebook = path.join(out, "01-tiny.ipynb");
+    fs.copyFileSync(path.join(root, "test", "fixtures", "home", "01-tiny.ipynb"), notebook);
+    // A fake cgroup v2 tree: the kernel's cgroup /pod has memory.max = 1 GiB.
+    fs.mkdirSync(path.join(out, "cgroup", "pod"), { recursive: true });
+    fs.writeFileSync(path.join(out, "cgroup", "pod", "memory.max"), String(1024 ** 3));
+    fs.writeFileSync(path.join(out, "proc-cgroup"), "0::/pod\n");
+    const executed = path.join(out, "executed");
+    const run = spawnSync(python, [path.join(root, "scripts", "run_notebooks.py"), "--timeout", "300", "--no-memory-budget", "--executed-dir", executed, notebook], {
+      cwd: root, encoding: "utf8",
+      env: { ...process.env, COURSE_CGROUP_ROOT: path.join(out, "cgroup"), COURSE_PROC_CGROUP: path.join(out, "proc-cgroup") },
+    });
+    assert.equal(run.status, 0, `${run.stdout}\n${run.stderr}`);
+    const nb = JSON.parse(fs.readFileSync(path.join(executed, "01-tiny.ipynb"), "utf8")) as { cells: { cell_type: string; outputs?: { text?: string | string[] }[] }[] };
+    const first = nb.cells.find((c) => c.cell_type === "code")!;
+    const text = (first.outputs ?? []).map((o) => (Array.isArray(o.text) ? o.text.join("") : o.text ?? "")).join("");
+    assert.match(text, /Memory: WARNING, this kernel may use at most 1,024 MB \(.*cgroup\/pod\/memory\.max\), less than the 1,792 MB this notebook needs at its peak in full mode/);
+  } finally {
+    fs.rmSync(out, { recursive: true, force: true });
+  }
+});
+
