@@ -4,6 +4,13 @@
  * categorical accuracy where chapter 5 and solutions-05 load it:
  *
  *   npx tsx scripts/train-dna-cnn.ts [--epochs 300] [--minutes 60] [--out models/dna-cnn] [--seed 12345]
+ *                                    [--state data/models/dna-cnn-state.bin] [--from models/dna-cnn]
+ *
+ * Resuming: after every epoch the full training state (weights, optimizer, random stream, batch
+ * order) goes to --state; run the same command with a larger --epochs and training goes on from
+ * there as if it had not stopped. --from DIR starts, when there is no state file yet, from a model
+ * folder this script wrote earlier (its weights and history; the batch order of that earlier run is
+ * not known, so that one step is not exact; plain SGD has no other state).
  *
  * Data: always the generated stand-in at full scale (data/ChIP, made first if missing), never
  * $CHIP_DATA, so the committed model can be reproduced from this repository alone. The split and
@@ -29,16 +36,23 @@ import { majorityBaseline, toCategorical } from "../lib/data/labels";
 import { modelCheckpoint } from "../lib/training/model-checkpoint";
 import { EpochBudget } from "../lib/training/epoch-budget";
 import { dnaCnn } from "../lib/models/course-architectures";
+import { resumableTraining } from "../lib/training/resumable";
+import { loadModel } from "../lib/io/model-files";
 
 interface Args {
   epochs: number;
   minutes: number;
   out: string;
   seed: number;
+  state: string;
+  from: string | null;
 }
 
 function parseArgs(argv: readonly string[]): Args {
-  const a: Args = { epochs: 300, minutes: 60, out: path.join("models", "dna-cnn"), seed: 12345 };
+  const a: Args = {
+    epochs: 300, minutes: 60, out: path.join("models", "dna-cnn"), seed: 12345,
+    state: path.join("data", "models", "dna-cnn-state.bin"), from: null,
+  };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     const value = (): number | string => {
@@ -50,8 +64,10 @@ function parseArgs(argv: readonly string[]): Args {
     else if (flag === "--minutes") a.minutes = Number(value());
     else if (flag === "--out") a.out = String(value());
     else if (flag === "--seed") a.seed = Number(value());
+    else if (flag === "--state") a.state = String(value());
+    else if (flag === "--from") a.from = String(value());
     else if (flag === "--help" || flag === "-h") {
-      console.log("usage: train-dna-cnn [--epochs N] [--minutes M] [--out DIR] [--seed N]");
+      console.log("usage: train-dna-cnn [--epochs N] [--minutes M] [--out DIR] [--seed N] [--state FILE] [--from DIR]");
       process.exit(0);
     } else throw new Error(`unknown argument ${flag} (try --help)`);
   }
@@ -78,9 +94,13 @@ function readme(info: Record<string, any>, out: string): string {
     `- Data: ${info.data}`,
     `- Split: ${info.split}`,
     `- Seed: ${info.seed} (split), 42 (weights, batch order); backend: ${info.backend}; batch size ${BATCH}; SGD (learning rate 0.01), categorical cross-entropy`,
-    `- Epochs: ${info.epochsRun} run (of up to ${info.epochsPlanned}), ${info.minutes.toFixed(1)} minutes`,
+    `- Epochs: ${info.epochsRun} run (of up to ${info.epochsPlanned}), ${info.minutes.toFixed(1)} minutes in all` +
+      (info.secondsPerEpoch ? `; ${info.secondsPerEpoch.toFixed(1)} s per epoch (median of the last run, on a shared 2-core machine)` : ""),
     `- Saved weights: epoch ${info.bestEpoch}, the best validation accuracy, **${f(info.bestValAccuracy)}** ` +
       `(training accuracy then ${f(info.trainAccuracyAtBest)}); always answering the biggest class scores ${f(info.majorityBaselineVal)}`,
+    ...(info.recall ? [`- Recall per class on the validation set at the saved epoch: ` +
+      Object.entries(info.recall as Record<string, number>).map(([c, r]) => `${c} ${(100 * r).toFixed(1)}%`).join(", ")] : []),
+    ...(info.notes ?? []).map((line: string) => `- ${line}`),
     "",
     "| epoch | loss | categoricalAccuracy | val_loss | val_categoricalAccuracy |",
     "|---|---|---|---|---|",
@@ -89,7 +109,11 @@ function readme(info: Record<string, any>, out: string): string {
     "Reproduce (the stand-in is generated first if missing; `--minutes` stops early on a slower machine):",
     "",
     "```bash",
-    `npx tsx scripts/train-dna-cnn.ts --epochs ${info.epochsRun} --minutes 600 --seed ${info.seed}`,
+    ...(info.continuedAfter
+      ? [`npx tsx scripts/train-dna-cnn.ts --epochs ${info.continuedAfter} --minutes 600 --seed ${info.seed} --out /tmp/dna-first`,
+        `npx tsx scripts/train-dna-cnn.ts --epochs ${info.epochsRun} --minutes 600 --seed ${info.seed} --from /tmp/dna-first`,
+        `# stopped early? run the second command again: it resumes from ${info.state} (weights, optimizer, batch order)`]
+      : [`npx tsx scripts/train-dna-cnn.ts --epochs ${info.epochsRun} --minutes 600 --seed ${info.seed}`]),
     "```",
     "",
   ].join("\n");
@@ -121,11 +145,53 @@ async function main(): Promise<void> {
   console.log(`${model.countParams()} parameters; up to ${args.epochs} epochs or ${args.minutes} minutes`);
 
   fs.mkdirSync(args.out, { recursive: true });
+  const resume = resumableTraining({ file: args.state });
+  let initialEpoch = await resume.restore(model);
+  let earlier: { minutes: number; recall?: Record<string, number>; continuedAfter?: number } = { minutes: 0 };
+  const earlierInfo = (dir: string): Record<string, any> | null => {
+    const f = path.join(dir, "training.json");
+    return fs.existsSync(f) ? JSON.parse(fs.readFileSync(f, "utf8")) : null;
+  };
+  if (initialEpoch > 0) {
+    earlier = (earlierInfo(args.out) as typeof earlier | null) ?? earlier;
+    console.log(`resuming from ${args.state} after epoch ${initialEpoch}`);
+  } else if (args.from !== null) {
+    const info = earlierInfo(args.from);
+    if (info === null) throw new Error(`--from ${args.from}: no training.json there`);
+    const saved = await loadModel(args.from);
+    model.setWeights(saved.getWeights());
+    saved.dispose();
+    resume.history = info.history;
+    initialEpoch = resume.epochsDone = info.epochsRun;
+    earlier = { minutes: info.minutes, recall: info.recall, continuedAfter: initialEpoch };
+    setSeed(42 + initialEpoch); // the earlier run's stream was not saved: go on with a stated one
+    console.log(`continuing ${args.from} after its epoch ${initialEpoch} (weights and history; new batch order)`);
+  }
   const checkpoint = modelCheckpoint({ filepath: args.out, monitor: "val_categoricalAccuracy" });
-  const budget = new EpochBudget({ epochs: args.epochs, minutes: args.minutes, startedAt: started, onEpoch: () => writeInfo() });
-  const history = budget.history;
+  const prevVal = resume.history.val_categoricalAccuracy ?? [];
+  if (prevVal.length > 0) {
+    checkpoint.best = Math.max(...prevVal);
+    checkpoint.bestEpoch = prevVal.indexOf(checkpoint.best);
+  }
+  const runStarted = Date.now();
+  const budget = new EpochBudget({
+    epochs: args.epochs, minutes: args.minutes, startedAt: started, judgeBy: "last", onEpoch: () => writeInfo(),
+  });
+  let recall: Record<string, number> | undefined = earlier.recall;
+  const valLabels = split.validation.map((i) => data.labels[i]);
+  const recallNow = (): Record<string, number> => {
+    const pred = tf.tidy(() => (model.predict(valX, { batchSize: 2000 }) as tf.Tensor).argMax(1).dataSync());
+    const out: Record<string, number> = {};
+    data.classNames.forEach((c, k) => {
+      const idx = valLabels.map((l, i) => (l === k ? i : -1)).filter((i) => i >= 0);
+      out[c] = idx.filter((i) => pred[i] === k).length / idx.length;
+    });
+    return out;
+  };
   const writeInfo = (): void => {
+    const history = resume.history;
     const best = checkpoint.bestEpoch;
+    if (best === budget.epochsRun - 1) recall = recallNow();
     const info = {
       description: "Chapter 5 DNA CNN trained by scripts/train-dna-cnn.ts on the generated ChIP stand-in",
       data: `generated ChIP stand-in, seed ${CHIP_DEFAULT_SEED}, scale 1 (` +
@@ -135,24 +201,31 @@ async function main(): Promise<void> {
       backend: backend.name,
       batchSize: BATCH,
       epochsPlanned: args.epochs,
-      epochsRun: budget.epochsRun,
+      epochsRun: budget.epochsRun || initialEpoch,
       bestEpoch: best + 1,
       bestValAccuracy: history.val_categoricalAccuracy?.[best] ?? null,
       trainAccuracyAtBest: history.categoricalAccuracy?.[best] ?? null,
       majorityBaselineVal: baseline.accuracy,
-      minutes: (Date.now() - started) / 60_000,
+      recall,
+      continuedAfter: earlier.continuedAfter,
+      state: args.state,
+      minutes: (earlier.minutes ?? 0) + (Date.now() - runStarted) / 60_000,
+      secondsPerEpoch: budget.medianEpochSeconds() ?? null,
       history,
     };
     fs.writeFileSync(path.join(args.out, "training.json"), JSON.stringify(info, null, 1) + "\n");
     fs.writeFileSync(path.join(args.out, "README.md"), readme(info, args.out));
   };
-  await model.fit(trainX, trainY, {
+  const [fitX, fitY] = resume.inBatchOrder([trainX, trainY]);
+  await model.fit(fitX, fitY, {
     epochs: args.epochs,
+    initialEpoch,
     batchSize: BATCH,
     validationData: [valX, valY],
     verbose: 0,
-    callbacks: [checkpoint, budget],
+    callbacks: [checkpoint, resume, budget],
   });
+  tf.dispose([fitX, fitY]);
   writeInfo();
   console.log(`best val_categoricalAccuracy ${checkpoint.best.toFixed(4)} at epoch ${checkpoint.bestEpoch + 1}; ` +
     `saved in ${args.out}; ${((Date.now() - started) / 60_000).toFixed(1)} minutes`);
