@@ -16,7 +16,8 @@
  * $CHIP_DATA, so the committed model can be reproduced from this repository alone. The split and
  * training settings are the notebook's: setSeed(seed) then a permutation of all 57,241 sequences, the
  * first 40,000 for training; setSeed(42) before building and fitting; SGD (learning rate 0.01),
- * categorical cross-entropy, batches of 1000.
+ * categorical cross-entropy, batches of 1000. `--optimizer adam --batch 100` trains the same network
+ * with Adam instead (what models/dna-cnn holds; its README says why).
  *
  * Training stops after --epochs, or earlier when one more epoch would overrun --minutes. The model is
  * saved whenever validation accuracy improves; training.json and README.md next to it are rewritten
@@ -46,12 +47,14 @@ interface Args {
   seed: number;
   state: string;
   from: string | null;
+  optimizer: "sgd" | "adam";
+  batch: number;
 }
 
 function parseArgs(argv: readonly string[]): Args {
   const a: Args = {
     epochs: 300, minutes: 60, out: path.join("models", "dna-cnn"), seed: 12345,
-    state: path.join("data", "models", "dna-cnn-state.bin"), from: null,
+    state: "", from: null, optimizer: "sgd", batch: 1000,
   };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
@@ -66,25 +69,31 @@ function parseArgs(argv: readonly string[]): Args {
     else if (flag === "--seed") a.seed = Number(value());
     else if (flag === "--state") a.state = String(value());
     else if (flag === "--from") a.from = String(value());
+    else if (flag === "--optimizer") a.optimizer = String(value()) as Args["optimizer"];
+    else if (flag === "--batch") a.batch = Number(value());
     else if (flag === "--help" || flag === "-h") {
-      console.log("usage: train-dna-cnn [--epochs N] [--minutes M] [--out DIR] [--seed N] [--state FILE] [--from DIR]");
+      console.log("usage: train-dna-cnn [--epochs N] [--minutes M] [--out DIR] [--seed N] [--state FILE] [--from DIR] [--optimizer sgd|adam] [--batch N]");
       process.exit(0);
     } else throw new Error(`unknown argument ${flag} (try --help)`);
   }
   if (!Number.isInteger(a.epochs) || a.epochs < 1) throw new Error(`--epochs must be a whole number >= 1, got ${a.epochs}`);
   if (!(a.minutes > 0)) throw new Error(`--minutes must be > 0, got ${a.minutes}`);
   if (!Number.isInteger(a.seed)) throw new Error(`--seed must be a whole number, got ${a.seed}`);
+  if (a.optimizer !== "sgd" && a.optimizer !== "adam") throw new Error(`--optimizer must be sgd or adam, got ${a.optimizer}`);
+  if (!Number.isInteger(a.batch) || a.batch < 1) throw new Error(`--batch must be a whole number >= 1, got ${a.batch}`);
+  if (a.state === "") a.state = path.join("data", "models", `dna-cnn-${a.optimizer}-state.bin`);
   return a;
 }
 
 const N_TRAIN = 40000;
-const BATCH = 1000;
+const OPTIMIZER_WORDS = { sgd: "SGD (learning rate 0.01)", adam: "Adam (learning rate 0.001)" };
 
 function readme(info: Record<string, any>, out: string): string {
   const f = (v: number | null | undefined): string => (v === null || v === undefined ? "n/a" : v.toFixed(4));
   const h = info.history as Record<string, number[]>;
   const rows = (h.val_categoricalAccuracy ?? []).map((v, i) =>
     `| ${i + 1} | ${f(h.loss?.[i])} | ${f(h.categoricalAccuracy?.[i])} | ${f(h.val_loss?.[i])} | ${f(v)} |`);
+  const opt = info.optimizer === "adam" ? ` --optimizer adam --batch ${info.batchSize}` : "";
   return [
     `# ${out.split(path.sep).join("/")} — chapter 5's DNA CNN, trained for longer`,
     "",
@@ -93,7 +102,7 @@ function readme(info: Record<string, any>, out: string): string {
     "- Network: conv1d 20×5 ReLU, max-pool 2, conv1d 64×5 ReLU, max-pool 2, flatten, dense 100, dropout 0.3, 3 softmax (308,087 parameters)",
     `- Data: ${info.data}`,
     `- Split: ${info.split}`,
-    `- Seed: ${info.seed} (split), 42 (weights, batch order); backend: ${info.backend}; batch size ${BATCH}; SGD (learning rate 0.01), categorical cross-entropy`,
+    `- Seed: ${info.seed} (split), 42 (weights, batch order); backend: ${info.backend}; batch size ${info.batchSize}; ${info.optimizerWords}, categorical cross-entropy`,
     `- Epochs: ${info.epochsRun} run (of up to ${info.epochsPlanned}), ${info.minutes.toFixed(1)} minutes in all` +
       (info.secondsPerEpoch ? `; ${info.secondsPerEpoch.toFixed(1)} s per epoch (median of the last run, on a shared 2-core machine)` : ""),
     `- Saved weights: epoch ${info.bestEpoch}, the best validation accuracy, **${f(info.bestValAccuracy)}** ` +
@@ -110,10 +119,10 @@ function readme(info: Record<string, any>, out: string): string {
     "",
     "```bash",
     ...(info.continuedAfter
-      ? [`npx tsx scripts/train-dna-cnn.ts --epochs ${info.continuedAfter} --minutes 600 --seed ${info.seed} --out /tmp/dna-first`,
-        `npx tsx scripts/train-dna-cnn.ts --epochs ${info.epochsRun} --minutes 600 --seed ${info.seed} --from /tmp/dna-first`,
+      ? [`npx tsx scripts/train-dna-cnn.ts --epochs ${info.continuedAfter} --minutes 600 --seed ${info.seed}${opt} --out /tmp/dna-first`,
+        `npx tsx scripts/train-dna-cnn.ts --epochs ${info.epochsRun} --minutes 600 --seed ${info.seed}${opt} --from /tmp/dna-first`,
         `# stopped early? run the second command again: it resumes from ${info.state} (weights, optimizer, batch order)`]
-      : [`npx tsx scripts/train-dna-cnn.ts --epochs ${info.epochsRun} --minutes 600 --seed ${info.seed}`]),
+      : [`npx tsx scripts/train-dna-cnn.ts --epochs ${info.epochsRun} --minutes 600 --seed ${info.seed}${opt}`]),
     "```",
     "",
   ].join("\n");
@@ -141,7 +150,7 @@ async function main(): Promise<void> {
 
   setSeed(42);
   const model = dnaCnn();
-  model.compile({ loss: "categoricalCrossentropy", optimizer: "sgd", metrics: ["categoricalAccuracy"] });
+  model.compile({ loss: "categoricalCrossentropy", optimizer: args.optimizer, metrics: ["categoricalAccuracy"] });
   console.log(`${model.countParams()} parameters; up to ${args.epochs} epochs or ${args.minutes} minutes`);
 
   fs.mkdirSync(args.out, { recursive: true });
@@ -199,7 +208,9 @@ async function main(): Promise<void> {
       split: `setSeed(${args.seed}); permutation of ${n} sequences; first ${N_TRAIN} training, ${n - N_TRAIN} validation`,
       seed: args.seed,
       backend: backend.name,
-      batchSize: BATCH,
+      batchSize: args.batch,
+      optimizerWords: OPTIMIZER_WORDS[args.optimizer],
+      optimizer: args.optimizer,
       epochsPlanned: args.epochs,
       epochsRun: budget.epochsRun || initialEpoch,
       bestEpoch: best + 1,
@@ -220,7 +231,7 @@ async function main(): Promise<void> {
   await model.fit(fitX, fitY, {
     epochs: args.epochs,
     initialEpoch,
-    batchSize: BATCH,
+    batchSize: args.batch,
     validationData: [valX, valY],
     verbose: 0,
     callbacks: [checkpoint, resume, budget],

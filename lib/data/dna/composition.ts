@@ -13,9 +13,9 @@ export const COMPOSITION_FEATURES = ["GC fraction", "CpG observed/expected"] as 
  * [N, 2]: G + C fraction and CpG observed/expected for each region of a one-hot tensor [N, L, 4]
  * (columns A, C, G, T). A region without C or without G gets a CpG ratio of 0.
  */
-export function baseComposition(x: tf.Tensor3D): tf.Tensor2D {
+export function baseComposition(x: tf.Tensor): tf.Tensor2D {
   if (x.rank !== 3 || x.shape[2] !== 4) throw new Error(`baseComposition: expected one-hot DNA [N, L, 4], got [${x.shape.join(", ")}]`);
-  const length = x.shape[1];
+  const length = x.shape[1] as number;
   if (length < 2) throw new Error(`baseComposition: regions must be at least 2 bases long, got ${length}`);
   return tf.tidy(() => {
     const c = x.slice([0, 0, 1], [-1, -1, 1]).reshape([-1, length]);
