@@ -19,6 +19,8 @@
  * categorical cross-entropy, batches of 1000. `--optimizer adam --batch 100` trains the same network
  * with Adam instead (what models/dna-cnn holds; its README says why).
  *
+ * `--readme-only` rewrites README.md from training.json (whose optional "notes" become extra lines).
+ *
  * Training stops after --epochs, or earlier when one more epoch would overrun --minutes. The model is
  * saved whenever validation accuracy improves; training.json and README.md next to it are rewritten
  * after every epoch, so stopping the run at any moment leaves a usable, documented model.
@@ -49,12 +51,13 @@ interface Args {
   from: string | null;
   optimizer: "sgd" | "adam";
   batch: number;
+  readmeOnly: boolean;
 }
 
 function parseArgs(argv: readonly string[]): Args {
   const a: Args = {
     epochs: 300, minutes: 60, out: path.join("models", "dna-cnn"), seed: 12345,
-    state: "", from: null, optimizer: "sgd", batch: 1000,
+    state: "", from: null, optimizer: "sgd", batch: 1000, readmeOnly: false,
   };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
@@ -71,8 +74,9 @@ function parseArgs(argv: readonly string[]): Args {
     else if (flag === "--from") a.from = String(value());
     else if (flag === "--optimizer") a.optimizer = String(value()) as Args["optimizer"];
     else if (flag === "--batch") a.batch = Number(value());
+    else if (flag === "--readme-only") a.readmeOnly = true;
     else if (flag === "--help" || flag === "-h") {
-      console.log("usage: train-dna-cnn [--epochs N] [--minutes M] [--out DIR] [--seed N] [--state FILE] [--from DIR] [--optimizer sgd|adam] [--batch N]");
+      console.log("usage: train-dna-cnn [--epochs N] [--minutes M] [--out DIR] [--seed N] [--state FILE] [--from DIR] [--optimizer sgd|adam] [--batch N] [--readme-only]");
       process.exit(0);
     } else throw new Error(`unknown argument ${flag} (try --help)`);
   }
@@ -130,6 +134,13 @@ function readme(info: Record<string, any>, out: string): string {
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
+  if (args.readmeOnly) {
+    // Rewrite README.md from training.json (e.g. after adding "notes" there by hand).
+    const info = JSON.parse(fs.readFileSync(path.join(args.out, "training.json"), "utf8"));
+    fs.writeFileSync(path.join(args.out, "README.md"), readme(info, args.out));
+    console.log(`wrote ${path.join(args.out, "README.md")} from training.json`);
+    return;
+  }
   const started = Date.now();
   const backend = await selectBackend();
   registerFileRouters();
@@ -183,6 +194,8 @@ async function main(): Promise<void> {
     checkpoint.bestEpoch = prevVal.indexOf(checkpoint.best);
   }
   const runStarted = Date.now();
+  // Lines a person added to training.json ("notes") survive the rewrites of a resumed run.
+  const earlierNotes: string[] | undefined = initialEpoch > 0 ? (earlierInfo(args.out)?.notes as string[] | undefined) : undefined;
   const budget = new EpochBudget({
     epochs: args.epochs, minutes: args.minutes, startedAt: started, judgeBy: "last", onEpoch: () => writeInfo(),
   });
@@ -202,6 +215,7 @@ async function main(): Promise<void> {
     const best = checkpoint.bestEpoch;
     if (best === budget.epochsRun - 1) recall = recallNow();
     const info = {
+      notes: earlierNotes,
       description: "Chapter 5 DNA CNN trained by scripts/train-dna-cnn.ts on the generated ChIP stand-in",
       data: `generated ChIP stand-in, seed ${CHIP_DEFAULT_SEED}, scale 1 (` +
         data.classNames.map((c, k) => `${data.counts[k]} ${c}`).join(", ") + ")",
