@@ -71,16 +71,22 @@ export class Rng {
 
   /** A generator that continues the stream `getState` captured. */
   static fromState(state: RngState): Rng {
+    const r = new Rng(0, { sampleKind: state?.sampleKind });
+    r.setState(state);
+    return r;
+  }
+
+  /** Continue, in this generator, the stream `getState` captured (same sample kind). */
+  setState(state: RngState): void {
     const ok = state !== null && typeof state === "object" && Array.isArray(state.mt) && state.mt.length === N &&
       state.mt.every((v) => Number.isInteger(v) && v >= 0 && v <= 0xffffffff) &&
       Number.isInteger(state.mti) && state.mti >= 0 && state.mti <= N &&
       (state.spareNormal === null || Number.isFinite(state.spareNormal));
     if (!ok) throw new Error("Rng.fromState: not a generator state (expected mt: 624 words, mti in 0..624, spareNormal)");
-    const r = new Rng(0, { sampleKind: state.sampleKind });
-    r.mt.set(state.mt);
-    r.mti = state.mti;
-    r.spareNormal = state.spareNormal;
-    return r;
+    if (state.sampleKind !== this.sampleKind) throw new Error(`Rng.setState: a ${state.sampleKind} state for a ${this.sampleKind} generator`);
+    this.mt.set(state.mt);
+    this.mti = state.mti;
+    this.spareNormal = state.spareNormal;
   }
 
   private nextUint32(): number {
@@ -214,7 +220,9 @@ export function seededStreamState(): RngState | null {
 
 /** Continues the shared stream from a state `seededStreamState` gave, and routes `Math.random` through it. */
 export function restoreSeededStream(state: RngState): Rng {
-  globalRng = Rng.fromState(state);
+  // In place when it can, so a generator someone holds (setSeed's return value) stays the shared one.
+  if (state?.sampleKind === globalRng.sampleKind) globalRng.setState(state);
+  else globalRng = Rng.fromState(state);
   Math.random = () => globalRng.unif();
   return globalRng;
 }
