@@ -12,7 +12,7 @@
  * (./tfjs-node.ts), the one place that loads tfjs-node, runs it first.
  */
 // The module object itself (what tfjs-node's require("util") returns), not a read-only namespace copy of it.
-import util = require("node:util");
+const util: typeof import("node:util") = require("node:util");
 
 /** Node's own definitions (lib/util.js before they were removed). */
 export const LEGACY_UTIL_HELPERS: Readonly<Record<string, (arg: unknown) => boolean>> = {
