@@ -15,7 +15,8 @@ const SYSTEM_DEJAVU = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
 // The system's copy, or the one setup unpacked into the project when it ran without root.
 const DEJAVU = debianPath(SYSTEM_DEJAVU);
 
-function fontOptions(): ResvgRenderOptions["font"] {
+/** The fonts resvg gets for every plot (exported for the test that checks text is drawn). */
+export function fontOptions(): ResvgRenderOptions["font"] {
   const haveDejaVu = fs.existsSync(DEJAVU);
   return {
     loadSystemFonts: true,
