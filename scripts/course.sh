@@ -49,8 +49,11 @@ setup_apt_local() {
   # them) apt-get update fills lists of our own in .cache/debian/apt.
   if ! (cd "$debs" && apt-get download -qq "${missing[@]}" >/dev/null 2>&1); then
     mkdir -p "$DEBIAN_CACHE/apt/lists/partial" "$DEBIAN_CACHE/apt/cache/archives/partial"
-    apt-get "${apt_dirs[@]}" update -qq >/dev/null
-    (cd "$debs" && apt-get "${apt_dirs[@]}" download -qq "${missing[@]}" >/dev/null)
+    if ! { apt-get "${apt_dirs[@]}" update -qq >/dev/null && (cd "$debs" && apt-get "${apt_dirs[@]}" download -qq "${missing[@]}" >/dev/null); }; then
+      echo "Could not fetch ${missing[*]} (no Debian archive reachable?): plots lack text / chapter 10 needs FASHION_MNIST_DIR"
+      rm -rf "$debs" "$DEBIAN_CACHE/apt"
+      return 0
+    fi
   fi
   local deb
   for deb in "$debs"/*.deb; do dpkg-deb -x "$deb" "$DEBIAN_CACHE/root"; done
