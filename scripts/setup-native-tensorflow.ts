@@ -106,14 +106,18 @@ function bindingPath(): string {
   return path.join(PKG, "lib", `napi-v${v}`, "tfjs_binding.node");
 }
 
-/** Loads tfjs-node in a fresh process and returns TensorFlow's version, or throws with the first error line. */
+/**
+ * Loads tfjs-node in a fresh process and returns TensorFlow's version, or throws with the first error
+ * line. It loads it the way the chapters do (lib/backend/tfjs-node.ts, under tsx), so the check holds
+ * on every Node the course supports.
+ */
 function probe(): string {
   const code =
-    "const tf = require('@tensorflow/tfjs-node');" +
+    "const tf = require('./lib/backend/tfjs-node').loadTfjsNode();" +
     "const r = tf.tidy(() => tf.matMul(tf.tensor2d([[1,2],[3,4]]), tf.tensor2d([[5],[6]])).dataSync());" +
     "if (r[0] !== 17 || r[1] !== 39) throw new Error('wrong answer from a 2x2 product');" +
     "process.stdout.write(String(tf.backend().binding.TF_Version));";
-  const r = spawnSync(process.execPath, ["-e", code], { cwd: ROOT, encoding: "utf8", env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: "2" } });
+  const r = spawnSync(process.execPath, ["--import", "tsx", "-e", code], { cwd: ROOT, encoding: "utf8", env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: "2" } });
   if (r.status !== 0) {
     const err = (r.stderr || "").split("\n").find((l) => /Error/.test(l)) ?? (r.stderr || "").split("\n")[0];
     throw new CannotBuild(`the built addon does not load: ${err.trim()}`);
