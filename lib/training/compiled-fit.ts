@@ -1,0 +1,215 @@
+/**
+ * `compiledFit(model, x, y, args)`: `model.fit` with each training step compiled into one TensorFlow
+ * graph (lib/training/compiled-graph.ts) and run with one native call per batch, through the
+ * compiled-fit addon. Same arguments and the same History as `model.fit`.
+ *
+ * Whatever it cannot compile (a layer, loss, metric or optimizer outside its table, several inputs,
+ * arguments it does not handle) trains with `model.fit` exactly as before, and says so once per reason.
+ * One switch turns it off: `setCompiledFit(false)`, or COURSE_COMPILED_FIT=0 in the environment.
+ *
+ * The graph keeps its own copy of the weights and optimizer state between calls: the tf.js weights
+ * are pushed in at the start of each call and copied back before every onEpochEnd callback and at the
+ * end. onBatchEnd callbacks see the weights of the last epoch end. The tf.js optimizer's own state is
+ * not updated (a later eager `model.fit` starts its Adam moments afresh).
+ */
+import * as tf from "@tensorflow/tfjs";
+import { DT, loadGraphAddon, Value } from "../backend/graph-addon";
+import { adamFeeds, buildCompiledStep, cannotCompile, CompiledStep, pullWeights, pushWeights, stepSignature } from "./compiled-graph";
+import { StopOnInterrupt } from "./interrupt";
+
+let enabled = process.env.COURSE_COMPILED_FIT !== "0";
+
+/** Turns compiled training on or off for later `compiledFit` calls (off: plain `model.fit`). */
+export function setCompiledFit(on: boolean): void {
+  enabled = on;
+}
+
+export function compiledFitEnabled(): boolean {
+  return enabled;
+}
+
+const said = new Set<string>();
+function sayOnce(line: string): void {
+  if (said.has(line)) return;
+  said.add(line);
+  console.log(line);
+}
+
+const steps = new WeakMap<tf.LayersModel, CompiledStep>();
+
+export interface CompiledFitArgs extends tf.ModelFitArgs {
+  /** Seed of the dropout masks (TensorFlow's generator). Default: drawn from Math.random, which the chapters seed. */
+  seed?: number;
+}
+
+/** Why this call trains eagerly, or null when it compiles. */
+export function whyNotCompiled(model: tf.LayersModel, x: unknown, y: unknown, args: CompiledFitArgs = {}): string | null {
+  if (!enabled) return "compiled training is switched off";
+  const addon = loadGraphAddon();
+  if (typeof addon === "string") return addon;
+  if (!(x instanceof tf.Tensor) || !(y instanceof tf.Tensor)) return "only one input tensor and one target tensor are compiled";
+  if (args.validationData && (args.validationData.length !== 2 || !(args.validationData[0] instanceof tf.Tensor))) {
+    return "validationData with sample weights or several inputs is not compiled";
+  }
+  if (args.shuffle === ("batch" as unknown)) return "shuffle 'batch' is not compiled";
+  if (args.stepsPerEpoch || args.validationSteps) return "stepsPerEpoch / validationSteps are not compiled";
+  return cannotCompile(model);
+}
+
+/** The compiled step for this model, built or rebuilt (after trainable or the optimizer changed). */
+function stepFor(model: tf.LayersModel, seed: number | undefined): CompiledStep {
+  const addon = loadGraphAddon();
+  if (typeof addon === "string") throw new Error(addon);
+  const old = steps.get(model);
+  if (old && old.signature === stepSignature(model)) {
+    pushWeights(old);
+    return old;
+  }
+  if (old) addon.closeSession(old.session);
+  const hasDropout = model.layers.some((l) => l.getClassName() === "Dropout");
+  // Only a model with dropout draws from Math.random: a model without trains with the same shuffles as model.fit.
+  const s = seed ?? (hasDropout ? 1 + Math.floor(Math.random() * 2 ** 30) : 1);
+  const step = buildCompiledStep(addon, model, { seed: s });
+  steps.set(model, step);
+  return step;
+}
+
+/** Frees the graph's variables and session for this model (the next compiledFit rebuilds). */
+export function releaseCompiled(model: tf.LayersModel): void {
+  const step = steps.get(model);
+  if (!step) return;
+  step.addon.closeSession(step.session);
+  steps.delete(model);
+}
+
+/** Per-example weights from classWeight, as tf.js computes them: class = argmax of one-hot targets, else the target. */
+function classWeights(y: tf.Tensor, classWeight: Record<string, number>): Float32Array {
+  const classes = tf.tidy(() => (y.rank === 2 && y.shape[1]! > 1 ? tf.argMax(y, 1) : y.reshape([-1]).round()).dataSync());
+  return Float32Array.from(classes, (c) => {
+    const w = classWeight[String(c)];
+    if (w === undefined) throw new Error(`compiledFit: classWeight has no weight for class ${c}`);
+    return w;
+  });
+}
+
+function floatData(t: tf.Tensor): Value {
+  const data = t.dtype === "float32" ? (t.dataSync() as Float32Array) : Float32Array.from(t.dataSync());
+  return { dtype: DT.float, shape: t.shape, data };
+}
+
+/** Rows `rows` of x and y, as values to feed. */
+function batchOf(x: tf.Tensor, y: tf.Tensor, rows: number[]): [Value, Value] {
+  const idx = tf.tensor1d(rows, "int32");
+  const [xb, yb] = [tf.gather(x, idx), tf.gather(y, idx)];
+  const out: [Value, Value] = [floatData(xb), floatData(yb)];
+  tf.dispose([idx, xb, yb]);
+  return out;
+}
+
+function toCallbacks(cbs: CompiledFitArgs["callbacks"]): tf.Callback[] {
+  const list = cbs === undefined ? [] : Array.isArray(cbs) ? cbs : [cbs];
+  return list.map((c) => (typeof (c as tf.Callback).setParams === "function" ? (c as tf.Callback) : (new tf.CustomCallback(c as tf.CustomCallbackArgs) as unknown as tf.Callback)));
+}
+
+/** Mean loss (and accuracy) of the graph's evaluation pass over x, y in batches, weighted by batch size. */
+function evaluateCompiled(step: CompiledStep, x: tf.Tensor, y: tf.Tensor, batchSize: number): number[] {
+  const n = x.shape[0];
+  const fetches = step.evalMetric ? [step.evalLoss, step.evalMetric] : [step.evalLoss];
+  const sums = fetches.map(() => 0);
+  for (let start = 0; start < n; start += batchSize) {
+    const rows = Array.from({ length: Math.min(batchSize, n - start) }, (_, i) => start + i);
+    const [xb, yb] = batchOf(x, y, rows);
+    const out = step.addon.run(step.session, [step.x, step.y], [xb, yb], fetches, []);
+    out.forEach((v, i) => (sums[i] += v.data[0] * rows.length));
+  }
+  return sums.map((s) => s / n);
+}
+
+/**
+ * Trains `model` on x, y as `model.fit(x, y, args)` does, one graph call per batch; returns its History.
+ * Falls back to `model.fit` (saying why, once) for whatever it cannot compile.
+ */
+export async function compiledFit(model: tf.LayersModel, x: tf.Tensor | tf.Tensor[], y: tf.Tensor | tf.Tensor[], args: CompiledFitArgs = {}): Promise<tf.History> {
+  const why = whyNotCompiled(model, x, y, args);
+  if (why) {
+    sayOnce(`compiledFit: ${why}; training with tf.js's model.fit.`);
+    return model.fit(x, y, args);
+  }
+  const xs = x as tf.Tensor;
+  const ys = y as tf.Tensor;
+  const step = stepFor(model, args.seed);
+  const batchSize = args.batchSize ?? 32;
+  const epochs = args.epochs ?? 1;
+  const initialEpoch = args.initialEpoch ?? 0;
+  const owned: tf.Tensor[] = [];
+  let [xTrain, yTrain] = [xs, ys];
+  let validation: [tf.Tensor, tf.Tensor] | null = args.validationData ? [args.validationData[0] as tf.Tensor, args.validationData[1] as tf.Tensor] : null;
+  if (!validation && args.validationSplit && args.validationSplit > 0 && args.validationSplit < 1) {
+    // tf.js takes the last fraction, unshuffled.
+    const splitAt = Math.floor(xs.shape[0] * (1 - args.validationSplit));
+    xTrain = xs.slice(0, splitAt);
+    yTrain = ys.slice(0, splitAt);
+    validation = [xs.slice(splitAt), ys.slice(splitAt)];
+    owned.push(xTrain, yTrain, ...validation);
+  }
+  const n = xTrain.shape[0];
+  const weights = args.classWeight ? classWeights(yTrain, args.classWeight as Record<string, number>) : null;
+  const metricNames = step.trainMetric ? ["loss", "acc"] : ["loss"];
+  const history = new tf.History();
+  const stopper = new StopOnInterrupt();
+  const callbacks = new tf.CallbackList([...toCallbacks(args.callbacks), stopper as tf.Callback, history as unknown as tf.Callback]);
+  callbacks.setModel(model as tf.LayersModel);
+  callbacks.setParams({
+    epochs, initialEpoch, samples: n, batchSize, verbose: 0, doValidation: validation !== null,
+    metrics: validation ? [...metricNames, ...metricNames.map((m) => `val_${m}`)] : metricNames,
+  });
+  model.stopTraining = false;
+  const indexArray = Array.from({ length: n }, (_, i) => i);
+  const fetches = step.trainMetric ? [step.trainLoss, step.trainMetric] : [step.trainLoss];
+  try {
+    await callbacks.onTrainBegin();
+    for (let epoch = initialEpoch; epoch < epochs; epoch++) {
+      await callbacks.onEpochBegin(epoch);
+      if (args.shuffle !== false) tf.util.shuffle(indexArray);
+      const sums = fetches.map(() => 0);
+      let seen = 0;
+      for (let b = 0, start = 0; start < n; b++, start += batchSize) {
+        const rows = indexArray.slice(start, Math.min(n, start + batchSize));
+        await callbacks.onBatchBegin(b, { batch: b, size: rows.length });
+        const [xb, yb] = batchOf(xTrain, yTrain, rows);
+        const sw = weights ? Float32Array.from(rows, (r) => weights[r]) : new Float32Array(rows.length).fill(1);
+        const t = ++step.steps;
+        const scalar = (v: number): Value => ({ dtype: DT.float, shape: [], data: Float32Array.of(v) });
+        const feeds = [step.x, step.y, step.sampleWeight, step.learningRate];
+        const values: Value[] = [xb, yb, { dtype: DT.float, shape: [rows.length], data: sw }, scalar((model.optimizer as unknown as { learningRate: number }).learningRate)];
+        if (step.optimizer === "adam") {
+          const [outs, vals] = adamFeeds(step, t, model.optimizer.getConfig() as { beta1: number; beta2: number; epsilon: number });
+          feeds.push(...outs);
+          values.push(...vals.map(scalar));
+        }
+        const out = step.addon.run(step.session, feeds, values, fetches, [step.train]);
+        const logs: tf.Logs = { batch: b, size: rows.length };
+        metricNames.forEach((m, i) => {
+          logs[m] = out[i].data[0];
+          sums[i] += out[i].data[0] * rows.length;
+        });
+        seen += rows.length;
+        await callbacks.onBatchEnd(b, logs);
+        if (model.stopTraining) break;
+      }
+      const epochLogs: tf.Logs = {};
+      metricNames.forEach((m, i) => (epochLogs[m] = sums[i] / Math.max(seen, 1)));
+      if (validation && seen === n) {
+        evaluateCompiled(step, validation[0], validation[1], batchSize).forEach((v, i) => (epochLogs[`val_${metricNames[i]}`] = v));
+      }
+      pullWeights(step); // callbacks (checkpoints, early stopping, plots) read the weights here
+      await callbacks.onEpochEnd(epoch, epochLogs);
+      if (model.stopTraining) break;
+    }
+    await callbacks.onTrainEnd();
+  } finally {
+    pullWeights(step);
+    tf.dispose(owned);
+  }
+  return history;
+}
