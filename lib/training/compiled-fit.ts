@@ -111,6 +111,40 @@ function toCallbacks(cbs: CompiledFitArgs["callbacks"]): tf.Callback[] {
   return list.map((c) => (typeof (c as tf.Callback).setParams === "function" ? (c as tf.Callback) : (new tf.CustomCallback(c as tf.CustomCallbackArgs) as unknown as tf.Callback)));
 }
 
+/** One optimizer step on one batch; returns the batch's loss (and accuracy). */
+function trainBatch(step: CompiledStep, model: tf.LayersModel, xb: Value, yb: Value, sampleWeight: Float32Array | null): number[] {
+  const size = xb.shape[0];
+  const t = ++step.steps;
+  const scalar = (v: number): Value => ({ dtype: DT.float, shape: [], data: Float32Array.of(v) });
+  const feeds = [step.x, step.y, step.sampleWeight, step.learningRate];
+  const learningRate = (model.optimizer as unknown as { learningRate: number }).learningRate;
+  const values: Value[] = [xb, yb, { dtype: DT.float, shape: [size], data: sampleWeight ?? new Float32Array(size).fill(1) }, scalar(learningRate)];
+  if (step.optimizer === "adam") {
+    const [outs, vals] = adamFeeds(step, t, model.optimizer.getConfig() as { beta1: number; beta2: number; epsilon: number });
+    feeds.push(...outs);
+    values.push(...vals.map(scalar));
+  }
+  const fetches = step.trainMetric ? [step.trainLoss, step.trainMetric] : [step.trainLoss];
+  return step.addon.run(step.session, feeds, values, fetches, [step.train]).map((v) => v.data[0]);
+}
+
+/**
+ * `model.trainOnBatch(x, y)` compiled: one step on one batch, returns [loss] or [loss, acc]. The weights
+ * stay in the graph until `syncCompiledWeights(model)` or a `compiledFit` copies them back.
+ */
+export function compiledTrainOnBatch(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor): number[] {
+  const why = whyNotCompiled(model, x, y);
+  if (why) throw new Error(`compiledTrainOnBatch: ${why}`);
+  const step = steps.get(model) ?? stepFor(model, undefined);
+  return trainBatch(step, model, floatData(x), floatData(y), null);
+}
+
+/** Copies the compiled graph's weights back into the model (after compiledTrainOnBatch). */
+export function syncCompiledWeights(model: tf.LayersModel): void {
+  const step = steps.get(model);
+  if (step) pullWeights(step);
+}
+
 /** Mean loss (and accuracy) of the graph's evaluation pass over x, y in batches, weighted by batch size. */
 function evaluateCompiled(step: CompiledStep, x: tf.Tensor, y: tf.Tensor, batchSize: number): number[] {
   const n = x.shape[0];
@@ -165,33 +199,23 @@ export async function compiledFit(model: tf.LayersModel, x: tf.Tensor | tf.Tenso
   });
   model.stopTraining = false;
   const indexArray = Array.from({ length: n }, (_, i) => i);
-  const fetches = step.trainMetric ? [step.trainLoss, step.trainMetric] : [step.trainLoss];
   try {
     await callbacks.onTrainBegin();
     for (let epoch = initialEpoch; epoch < epochs; epoch++) {
       await callbacks.onEpochBegin(epoch);
       if (args.shuffle !== false) tf.util.shuffle(indexArray);
-      const sums = fetches.map(() => 0);
+      const sums = metricNames.map(() => 0);
       let seen = 0;
       for (let b = 0, start = 0; start < n; b++, start += batchSize) {
         const rows = indexArray.slice(start, Math.min(n, start + batchSize));
         await callbacks.onBatchBegin(b, { batch: b, size: rows.length });
         const [xb, yb] = batchOf(xTrain, yTrain, rows);
-        const sw = weights ? Float32Array.from(rows, (r) => weights[r]) : new Float32Array(rows.length).fill(1);
-        const t = ++step.steps;
-        const scalar = (v: number): Value => ({ dtype: DT.float, shape: [], data: Float32Array.of(v) });
-        const feeds = [step.x, step.y, step.sampleWeight, step.learningRate];
-        const values: Value[] = [xb, yb, { dtype: DT.float, shape: [rows.length], data: sw }, scalar((model.optimizer as unknown as { learningRate: number }).learningRate)];
-        if (step.optimizer === "adam") {
-          const [outs, vals] = adamFeeds(step, t, model.optimizer.getConfig() as { beta1: number; beta2: number; epsilon: number });
-          feeds.push(...outs);
-          values.push(...vals.map(scalar));
-        }
-        const out = step.addon.run(step.session, feeds, values, fetches, [step.train]);
+        const sw = weights ? Float32Array.from(rows, (r) => weights[r]) : null;
+        const out = trainBatch(step, model, xb, yb, sw);
         const logs: tf.Logs = { batch: b, size: rows.length };
         metricNames.forEach((m, i) => {
-          logs[m] = out[i].data[0];
-          sums[i] += out[i].data[0] * rows.length;
+          logs[m] = out[i];
+          sums[i] += out[i] * rows.length;
         });
         seen += rows.length;
         await callbacks.onBatchEnd(b, logs);
