@@ -182,7 +182,7 @@ async function main(): Promise<void> {
   }
   const names: Column[] = [...available.map((b) => b.name), ...(compiledRan ? (["compiled"] as Column[]) : []), ...kerasColumns];
   const ref = keras ? "the faster Keras (XLA off or on)" : "the fastest";
-  const header = ["model", "params", "batch", ...names.map((n) => `${n} ms (x ${ref})`)];
+  const header = ["model", "params", "batch", ...names.map((n) => `${n} ms`)];
   const rows = models.map((m) => {
     const r = results.get(m.id) ?? new Map<Column, Timing>();
     const kerasMs = (["keras-xla-off", "keras-xla-on"] as const).map((c) => r.get(c)?.ms).filter((v): v is number => v !== undefined && !isNaN(v));
