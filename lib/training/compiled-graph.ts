@@ -69,6 +69,8 @@ function cannotCompileLayer(l: Layer, inputRank: number): string | null {
     case "Activation": case "Flatten": case "Conv2D": case "Conv1D": case "MaxPooling2D": case "MaxPooling1D":
     case "Conv2DTranspose": case "InputLayer":
       return null;
+    case "UpSampling2D":
+      return c.interpolation === "nearest" ? null : "UpSampling2D with bilinear interpolation is not compiled";
     default:
       return `${kind} is not in the compiled table`;
   }
@@ -183,6 +185,10 @@ function layerForward(ctx: ForwardContext, l: Layer, x: Output, index: number): 
       const x4 = g.op("ExpandDims", [x, g.constInt(1)], { T: attr.type(DT.float) });
       const y4 = g.op("MaxPool", [x4], { T: attr.type(DT.float), ksize: attr.ints([1, 1, p, 1]), strides: attr.ints([1, 1, s, 1]), padding: attr.str(c.padding.toUpperCase()) });
       return g.op("Squeeze", [y4], { T: attr.type(DT.float), squeeze_dims: attr.ints([1]) });
+    }
+    case "UpSampling2D": {
+      const [, h, w] = l.outputShape as number[];
+      return g.op("ResizeNearestNeighbor", [x, g.constInt([h, w])], { T: attr.type(DT.float), align_corners: attr.bool(false), half_pixel_centers: attr.bool(false) });
     }
     case "Conv2DTranspose": {
       // The gradient of a convolution with respect to its input; tf.js's kernel is [h, w, out, in] as TF's.

@@ -9,7 +9,7 @@
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
-import { loadGraphAddon } from "../../lib/backend/graph-addon";
+import { DT, GraphBuilder, loadGraphAddon } from "../../lib/backend/graph-addon";
 import { selectBackend } from "../../lib/backend/select-backend";
 import { setSeed } from "../../lib/random/rng";
 import { compiledFit, compiledTrainOnBatch, releaseCompiled, setCompiledFit, syncCompiledWeights, whyNotCompiled } from "../../lib/training/compiled-fit";
@@ -101,6 +101,11 @@ const cases: Case[] = [
     name: "Conv2DTranspose (valid, strides 1 and 2), Adam",
     build: () => tf.sequential({ layers: [tf.layers.conv2d({ inputShape: [8, 8, 2], filters: 3, kernelSize: 3, activation: "relu" }), tf.layers.conv2dTranspose({ filters: 3, kernelSize: 3, activation: "relu" }), tf.layers.conv2dTranspose({ filters: 2, kernelSize: 2, strides: 2, activation: "sigmoid" }), tf.layers.flatten(), tf.layers.dense({ units: 1 })] }),
     inputShape: [8, 8, 2], loss: "meanSquaredError", classes: 0, optimizer: () => tf.train.adam(0.01),
+  },
+  {
+    name: "UpSampling2D (nearest) between convolutions, Adam",
+    build: () => tf.sequential({ layers: [tf.layers.conv2d({ inputShape: [6, 5, 2], filters: 3, kernelSize: 3, activation: "relu" }), tf.layers.upSampling2d({ size: [2, 3] }), tf.layers.conv2d({ filters: 2, kernelSize: 2, activation: "relu" }), tf.layers.flatten(), tf.layers.dense({ units: 1 })] }),
+    inputShape: [6, 5, 2], loss: "meanSquaredError", classes: 0, optimizer: () => tf.train.adam(0.01),
   },
 ];
 
@@ -256,4 +261,17 @@ test("an interrupt stops a compiled fit after the batch it came in", { skip }, a
   releaseCompiled(m);
   tf.dispose([x, y]);
   m.dispose();
+});
+
+test("the addon turns TensorFlow's errors into JavaScript errors that name the operation", { skip }, () => {
+  const a = addon as Exclude<typeof addon, string>;
+  const g = new GraphBuilder(a);
+  assert.throws(() => g.op("NoSuchOp", []), /NoSuchOp 'NoSuchOp_0'.*NoSuchOp/);
+  const x = g.placeholder(DT.float, [2]);
+  const y = g.f("Square", x);
+  const s = a.newSession(g.handle);
+  assert.throws(() => a.run(s, [x], [{ dtype: DT.float, shape: [2], data: new Float32Array(3) }], [y], []), /data holds 12 bytes, the shape needs 8/);
+  assert.deepEqual(Array.from(a.run(s, [x], [{ dtype: DT.float, shape: [2], data: Float32Array.of(2, -3) }], [y], [])[0].data), [4, 9]);
+  a.closeSession(s);
+  assert.throws(() => a.run(s, [], [], [y], []), /session is closed/);
 });
