@@ -69,7 +69,7 @@ export * from "./training/model-checkpoint";
 export * from "./training/trained-models";
 export * from "./training/trained-autoencoders";
 export * from "./training/interrupt";
-export { compiledFit, compiledTrainOnBatch, syncCompiledWeights, releaseCompiled, setCompiledFit, compiledFitEnabled, whyNotCompiled } from "./training/compiled-fit";
+export { compiledFit, compiledEvaluate, compiledPredict, compiledTrainOnBatch, syncCompiledWeights, releaseCompiled, setCompiledFit, compiledFitEnabled, whyNotCompiled } from "./training/compiled-fit";
 export type { CompiledFitArgs } from "./training/compiled-fit";
 
 // models

@@ -237,3 +237,42 @@ export async function compiledFit(model: tf.LayersModel, x: tf.Tensor | tf.Tenso
   }
   return history;
 }
+
+/**
+ * `model.evaluate(x, y)` through the graph's evaluation pass (dropout off), batch by batch: the loss as
+ * a scalar, or [loss, acc] when the model was compiled with accuracy. Falls back to `model.evaluate`.
+ */
+export function compiledEvaluate(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor, args: { batchSize?: number } = {}): tf.Scalar | tf.Scalar[] {
+  const why = whyNotCompiled(model, x, y);
+  if (why) {
+    sayOnce(`compiledEvaluate: ${why}; evaluating with tf.js's model.evaluate.`);
+    return model.evaluate(x, y, args);
+  }
+  const values = evaluateCompiled(stepFor(model, undefined), x, y, args.batchSize ?? 32).map((v) => tf.scalar(v));
+  return values.length === 1 ? values[0] : values;
+}
+
+/** `model.predict(x)` through the graph's evaluation pass, batch by batch. Falls back to `model.predict`. */
+export function compiledPredict(model: tf.LayersModel, x: tf.Tensor, args: { batchSize?: number } = {}): tf.Tensor {
+  const why = whyNotCompiled(model, x, x);
+  if (why) {
+    sayOnce(`compiledPredict: ${why}; predicting with tf.js's model.predict.`);
+    return model.predict(x, args) as tf.Tensor;
+  }
+  const step = stepFor(model, undefined);
+  const batchSize = args.batchSize ?? 32;
+  const n = x.shape[0];
+  const parts: Float32Array[] = [];
+  let shape: number[] = [];
+  for (let start = 0; start < n; start += batchSize) {
+    const rows = tf.tidy(() => x.slice(start, Math.min(batchSize, n - start)));
+    const [out] = step.addon.run(step.session, [step.x], [floatData(rows)], [step.prediction], []);
+    rows.dispose();
+    parts.push(out.data as Float32Array);
+    shape = out.shape;
+  }
+  const all = new Float32Array(parts.reduce((a, p) => a + p.length, 0));
+  parts.reduce((offset, p) => (all.set(p, offset), offset + p.length), 0);
+  return tf.tensor(all, [n, ...shape.slice(1)]);
+}
+

@@ -12,7 +12,7 @@ import * as tf from "@tensorflow/tfjs";
 import { DT, GraphBuilder, loadGraphAddon } from "../../lib/backend/graph-addon";
 import { selectBackend } from "../../lib/backend/select-backend";
 import { setSeed } from "../../lib/random/rng";
-import { compiledFit, compiledTrainOnBatch, releaseCompiled, setCompiledFit, syncCompiledWeights, whyNotCompiled } from "../../lib/training/compiled-fit";
+import { compiledEvaluate, compiledFit, compiledPredict, compiledTrainOnBatch, releaseCompiled, setCompiledFit, syncCompiledWeights, whyNotCompiled } from "../../lib/training/compiled-fit";
 import { requestInterrupt } from "../../lib/training/interrupt";
 
 const TOLERANCE = 1e-4;
@@ -274,4 +274,27 @@ test("the addon turns TensorFlow's errors into JavaScript errors that name the o
   assert.deepEqual(Array.from(a.run(s, [x], [{ dtype: DT.float, shape: [2], data: Float32Array.of(2, -3) }], [y], [])[0].data), [4, 9]);
   a.closeSession(s);
   assert.throws(() => a.run(s, [], [], [y], []), /session is closed/);
+});
+
+test("evaluate and predict through the graph match model.evaluate and model.predict (dropout off)", { skip }, async () => {
+  await ready();
+  const build = () => tf.sequential({ layers: [tf.layers.conv2d({ inputShape: [8, 8, 2], filters: 3, kernelSize: 3, activation: "relu" }), tf.layers.flatten(), tf.layers.dropout({ rate: 0.4 }), tf.layers.dense({ units: 3, activation: "softmax" })] });
+  const m = build();
+  m.compile({ loss: "categoricalCrossentropy", optimizer: "adam", metrics: ["accuracy"] });
+  const x = tf.randomUniform([23, 8, 8, 2], 0, 1, "float32", 4);
+  const y = onehot(23, 3, 5);
+  await compiledFit(m, x, y, { epochs: 1, batchSize: 8, verbose: 0, seed: 3 });
+  const before = tf.memory().numTensors;
+  const eager = m.evaluate(x, y, { batchSize: 10 }) as tf.Scalar[];
+  const compiled = compiledEvaluate(m, x, y, { batchSize: 10 }) as tf.Scalar[];
+  assertClose(compiled.map((s) => s.dataSync()[0]), eager.map((s) => s.dataSync()[0]), "evaluate [loss, acc]");
+  const pe = m.predict(x) as tf.Tensor;
+  const pc = compiledPredict(m, x, { batchSize: 10 });
+  assert.deepEqual(pc.shape, pe.shape);
+  assertClose(pc.dataSync() as Float32Array, pe.dataSync() as Float32Array, "predict");
+  tf.dispose([...eager, ...compiled, pe, pc]);
+  assert.equal(tf.memory().numTensors, before, "tensors left behind");
+  releaseCompiled(m);
+  tf.dispose([x, y]);
+  m.dispose();
 });
