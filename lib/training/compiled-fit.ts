@@ -230,9 +230,13 @@ export async function compiledFit(model: tf.LayersModel, x: tf.Tensor | tf.Tenso
       await callbacks.onEpochEnd(epoch, epochLogs);
       if (model.stopTraining) break;
     }
-    await callbacks.onTrainEnd();
-  } finally {
+    // Before onTrainEnd: a callback may set the weights there (early stopping restoring the best ones).
     pullWeights(step);
+    await callbacks.onTrainEnd();
+  } catch (e) {
+    pullWeights(step);
+    throw e;
+  } finally {
     tf.dispose(owned);
   }
   return history;

@@ -14,6 +14,7 @@ import { selectBackend } from "../../lib/backend/select-backend";
 import { setSeed } from "../../lib/random/rng";
 import { compiledEvaluate, compiledFit, compiledPredict, compiledTrainOnBatch, releaseCompiled, setCompiledFit, syncCompiledWeights, whyNotCompiled } from "../../lib/training/compiled-fit";
 import { requestInterrupt } from "../../lib/training/interrupt";
+import { earlyStopping } from "../../lib/training/early-stopping";
 
 const TOLERANCE = 1e-4;
 const addon = loadGraphAddon();
@@ -297,4 +298,19 @@ test("evaluate and predict through the graph match model.evaluate and model.pred
   releaseCompiled(m);
   tf.dispose([x, y]);
   m.dispose();
+});
+
+test("early stopping with restoreBestWeights: the same epochs and restored weights as model.fit", { skip }, async () => {
+  await ready();
+  const c = cases[2];
+  const [eager, compiled] = twins(c.build, c.loss, () => tf.train.adam(0.05), ["accuracy"]);
+  const [x, y] = dataFor(c, 40, 21);
+  const args = () => ({ epochs: 15, batchSize: 8, shuffle: false, validationSplit: 0.25, verbose: 0 as const, callbacks: [earlyStopping({ monitor: "val_loss", patience: 1, restoreBestWeights: true })] });
+  const he = await eager.fit(x, y, args());
+  const hc = await compiledFit(compiled, x, y, args());
+  assert.ok(he.epoch.length < 15, "the eager fit stopped early (else this test proves nothing)");
+  assert.deepEqual(hc.epoch, he.epoch);
+  assertSameWeights(eager, compiled, "restored weights");
+  releaseCompiled(compiled);
+  tf.dispose([x, y]);
 });
