@@ -43,6 +43,8 @@ export interface GraphAddon {
   newSession(g: GraphHandle, config?: Uint8Array): SessionHandle;
   closeSession(s: SessionHandle): void;
   run(s: SessionHandle, feeds: Output[], values: Value[], fetches: Output[], targets: OpHandle[]): Value[];
+  /** As run, on a worker thread: JavaScript (timers, the SIGINT handler, the live panel) runs meanwhile. */
+  runAsync(s: SessionHandle, feeds: Output[], values: Value[], fetches: Output[], targets: OpHandle[]): Promise<Value[]>;
 }
 
 export const GRAPH_ADDON_FILE = path.resolve(__dirname, "..", "..", "native", "compiled-fit", "build", "Release", "graph_addon.node");

@@ -13,7 +13,7 @@
  * not updated (a later eager `model.fit` starts its Adam moments afresh).
  */
 import * as tf from "@tensorflow/tfjs";
-import { DT, loadGraphAddon, Value } from "../backend/graph-addon";
+import { DT, loadGraphAddon, Output, Value } from "../backend/graph-addon";
 import { adamFeeds, buildCompiledStep, cannotCompile, CompiledStep, pullWeights, pushWeights, stepSignature } from "./compiled-graph";
 import { StopOnInterrupt } from "./interrupt";
 
@@ -111,8 +111,8 @@ function toCallbacks(cbs: CompiledFitArgs["callbacks"]): tf.Callback[] {
   return list.map((c) => (typeof (c as tf.Callback).setParams === "function" ? (c as tf.Callback) : (new tf.CustomCallback(c as tf.CustomCallbackArgs) as unknown as tf.Callback)));
 }
 
-/** One optimizer step on one batch; returns the batch's loss (and accuracy). */
-function trainBatch(step: CompiledStep, model: tf.LayersModel, xb: Value, yb: Value, sampleWeight: Float32Array | null): number[] {
+/** The feeds, values and fetches of one optimizer step on one batch. */
+function trainFeeds(step: CompiledStep, model: tf.LayersModel, xb: Value, yb: Value, sampleWeight: Float32Array | null): [Output[], Value[], Output[]] {
   const size = xb.shape[0];
   const t = ++step.steps;
   const scalar = (v: number): Value => ({ dtype: DT.float, shape: [], data: Float32Array.of(v) });
@@ -125,7 +125,19 @@ function trainBatch(step: CompiledStep, model: tf.LayersModel, xb: Value, yb: Va
     values.push(...vals.map(scalar));
   }
   const fetches = step.trainMetric ? [step.trainLoss, step.trainMetric] : [step.trainLoss];
+  return [feeds, values, fetches];
+}
+
+/** One optimizer step on one batch; returns the batch's loss (and accuracy). */
+function trainBatch(step: CompiledStep, model: tf.LayersModel, xb: Value, yb: Value, sampleWeight: Float32Array | null): number[] {
+  const [feeds, values, fetches] = trainFeeds(step, model, xb, yb, sampleWeight);
   return step.addon.run(step.session, feeds, values, fetches, [step.train]).map((v) => v.data[0]);
+}
+
+/** trainBatch on the addon's worker thread: the event loop runs during the step (interrupts, the live panel). */
+async function trainBatchAsync(step: CompiledStep, model: tf.LayersModel, xb: Value, yb: Value, sampleWeight: Float32Array | null): Promise<number[]> {
+  const [feeds, values, fetches] = trainFeeds(step, model, xb, yb, sampleWeight);
+  return (await step.addon.runAsync(step.session, feeds, values, fetches, [step.train])).map((v) => v.data[0]);
 }
 
 /**
@@ -211,7 +223,7 @@ export async function compiledFit(model: tf.LayersModel, x: tf.Tensor | tf.Tenso
         await callbacks.onBatchBegin(b, { batch: b, size: rows.length });
         const [xb, yb] = batchOf(xTrain, yTrain, rows);
         const sw = weights ? Float32Array.from(rows, (r) => weights[r]) : null;
-        const out = trainBatch(step, model, xb, yb, sw);
+        const out = await trainBatchAsync(step, model, xb, yb, sw);
         const logs: tf.Logs = { batch: b, size: rows.length };
         metricNames.forEach((m, i) => {
           logs[m] = out[i];

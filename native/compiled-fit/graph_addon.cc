@@ -6,6 +6,8 @@
 //   addGradients(graph, prefix, ys, xs)             -> Output[]  (TF_AddGradientsWithPrefix)
 //   newSession(graph, config?)                      -> Session   (TF_NewSession: grappler runs here)
 //   run(session, feeds, feedValues, fetches, targets) -> Value[] (TF_SessionRun: one call per batch)
+//   runAsync(...same)                               -> Promise<Value[]> (TF_SessionRun on a worker thread,
+//                                                      so timers and signal handlers run during a batch)
 //   closeSession(session)
 // An Output is {op, index}; a Value is {dtype, shape, data} with data a Float32Array or Int32Array.
 // Graphs and sessions are freed when JavaScript collects them (TensorFlow keeps a graph alive while a
@@ -227,6 +229,7 @@ void DeleteGraph(napi_env, void* data, void*) { TF_DeleteGraph(static_cast<TF_Gr
 // A session and whether closeSession already freed it (the finalizer must not free it twice).
 struct SessionBox {
   TF_Session* session = nullptr;
+  int running = 0;  // async runs in flight: closing now would free the session under them
 };
 
 void CloseBox(SessionBox* box) {
@@ -352,46 +355,120 @@ napi_value CloseSession(napi_env env, napi_callback_info info) {
   return Guard(env, [&]() -> napi_value {
     auto a = Args(env, info, 1);
     if (a.empty()) throw JsError{"closeSession(session)"};
-    CloseBox(static_cast<SessionBox*>(External(env, a[0], "session")));
+    auto* box = static_cast<SessionBox*>(External(env, a[0], "session"));
+    if (box->running > 0) throw JsError{"graph_addon: the session is still running a step (await it first)"};
+    CloseBox(box);
     napi_value undef;
     napi_get_undefined(env, &undef);
     return undef;
   });
 }
 
+// One TF_SessionRun call: its inputs converted on the JavaScript thread, its outputs converted back there.
+struct RunCall {
+  SessionBox* box = nullptr;
+  napi_ref box_ref = nullptr;  // keeps the session's JavaScript handle alive during an async run
+  std::vector<TF_Output> feeds, fetches;
+  std::vector<TF_Tensor*> values, results;
+  std::vector<TF_Operation*> targets;
+  TF_Status* status = TF_NewStatus();
+  napi_deferred deferred = nullptr;
+  napi_async_work work = nullptr;
+
+  ~RunCall() {
+    for (TF_Tensor* t : values) TF_DeleteTensor(t);
+    for (TF_Tensor* t : results) if (t) TF_DeleteTensor(t);
+    TF_DeleteStatus(status);
+  }
+
+  void Execute() {
+    TF_SessionRun(box->session, nullptr, feeds.data(), values.data(), static_cast<int>(feeds.size()), fetches.data(), results.data(),
+                  static_cast<int>(fetches.size()), targets.data(), static_cast<int>(targets.size()), nullptr, status);
+  }
+
+  napi_value Results(napi_env env) {
+    TfOk(status, "run");
+    napi_value out;
+    Ok(napi_create_array_with_length(env, results.size(), &out), "array");
+    for (size_t i = 0; i < results.size(); i++) Ok(napi_set_element(env, out, i, FromTensor(env, results[i])), "array");
+    return out;
+  }
+};
+
+// Reads run's five arguments into a RunCall (throws JsError on bad input; the RunCall frees what it holds).
+void ReadRunArgs(napi_env env, napi_callback_info info, RunCall* call) {
+  auto a = Args(env, info, 5);
+  if (a.size() < 5) throw JsError{"run(session, feeds, feedValues, fetches, targets)"};
+  call->box = static_cast<SessionBox*>(External(env, a[0], "session"));
+  if (call->box->session == nullptr) throw JsError{"graph_addon: the session is closed"};
+  call->feeds = ToOutputs(env, a[1]);
+  call->fetches = ToOutputs(env, a[3]);
+  if (Length(env, a[2]) != call->feeds.size()) throw JsError{"graph_addon: feeds and feedValues differ in length"};
+  for (uint32_t i = 0; i < call->feeds.size(); i++) call->values.push_back(ToTensor(env, At(env, a[2], i)));
+  call->results.assign(call->fetches.size(), nullptr);
+  for (uint32_t i = 0, n = Length(env, a[4]); i < n; i++)
+    call->targets.push_back(static_cast<TF_Operation*>(External(env, At(env, a[4], i), "target operation")));
+  Ok(napi_create_reference(env, a[0], 1, &call->box_ref), "reference");
+}
+
 napi_value Run(napi_env env, napi_callback_info info) {
   return Guard(env, [&]() -> napi_value {
-    auto a = Args(env, info, 5);
-    if (a.size() < 5) throw JsError{"run(session, feeds, feedValues, fetches, targets)"};
-    auto* box = static_cast<SessionBox*>(External(env, a[0], "session"));
-    if (box->session == nullptr) throw JsError{"graph_addon: the session is closed"};
-    std::vector<TF_Output> feeds = ToOutputs(env, a[1]), fetches = ToOutputs(env, a[3]);
-    std::vector<TF_Tensor*> values;
-    std::vector<TF_Tensor*> results(fetches.size(), nullptr);
-    auto free_all = [&] {
-      for (TF_Tensor* t : values) TF_DeleteTensor(t);
-      for (TF_Tensor* t : results) if (t) TF_DeleteTensor(t);
-    };
+    RunCall call;
     try {
-      if (Length(env, a[2]) != feeds.size()) throw JsError{"graph_addon: feeds and feedValues differ in length"};
-      for (uint32_t i = 0; i < feeds.size(); i++) values.push_back(ToTensor(env, At(env, a[2], i)));
-      std::vector<TF_Operation*> targets;
-      for (uint32_t i = 0, n = Length(env, a[4]); i < n; i++)
-        targets.push_back(static_cast<TF_Operation*>(External(env, At(env, a[4], i), "target operation")));
-      StatusHolder st;
-      TF_SessionRun(box->session, nullptr, feeds.data(), values.data(), static_cast<int>(feeds.size()), fetches.data(),
-                    results.data(), static_cast<int>(fetches.size()), targets.data(), static_cast<int>(targets.size()), nullptr,
-                    st.s);
-      TfOk(st.s, "run");
-      napi_value out;
-      Ok(napi_create_array_with_length(env, results.size(), &out), "array");
-      for (size_t i = 0; i < results.size(); i++) Ok(napi_set_element(env, out, i, FromTensor(env, results[i])), "array");
-      free_all();
+      ReadRunArgs(env, info, &call);
+      call.Execute();
+      napi_value out = call.Results(env);
+      napi_delete_reference(env, call.box_ref);
       return out;
     } catch (...) {
-      free_all();
+      if (call.box_ref) napi_delete_reference(env, call.box_ref);
       throw;
     }
+  });
+}
+
+void ExecuteAsync(napi_env, void* data) { static_cast<RunCall*>(data)->Execute(); }
+
+void CompleteAsync(napi_env env, napi_status, void* data) {
+  auto* call = static_cast<RunCall*>(data);
+  call->box->running--;
+  napi_value out = nullptr;
+  std::string error;
+  try {
+    out = call->Results(env);
+  } catch (const JsError& e) {
+    error = e.message;
+  }
+  if (error.empty()) {
+    napi_resolve_deferred(env, call->deferred, out);
+  } else {
+    napi_value msg, err;
+    napi_create_string_utf8(env, error.c_str(), error.size(), &msg);
+    napi_create_error(env, nullptr, msg, &err);
+    napi_reject_deferred(env, call->deferred, err);
+  }
+  napi_delete_reference(env, call->box_ref);
+  napi_delete_async_work(env, call->work);
+  delete call;
+}
+
+napi_value RunAsync(napi_env env, napi_callback_info info) {
+  return Guard(env, [&]() -> napi_value {
+    auto* call = new RunCall();
+    napi_value promise, name;
+    try {
+      ReadRunArgs(env, info, call);
+      Ok(napi_create_promise(env, &call->deferred, &promise), "promise");
+      Ok(napi_create_string_utf8(env, "graph_addon.runAsync", NAPI_AUTO_LENGTH, &name), "name");
+      Ok(napi_create_async_work(env, nullptr, name, ExecuteAsync, CompleteAsync, call, &call->work), "async work");
+      Ok(napi_queue_async_work(env, call->work), "queue");
+      call->box->running++;
+    } catch (...) {
+      if (call->box_ref) napi_delete_reference(env, call->box_ref);
+      delete call;
+      throw;
+    }
+    return promise;
   });
 }
 
@@ -403,6 +480,7 @@ napi_value Init(napi_env env, napi_value exports) {
       {"newSession", nullptr, NewSession, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"closeSession", nullptr, CloseSession, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"run", nullptr, Run, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"runAsync", nullptr, RunAsync, nullptr, nullptr, nullptr, napi_default, nullptr},
   };
   CHECK_NAPI(env, napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props));
   return exports;

@@ -314,3 +314,24 @@ test("early stopping with restoreBestWeights: the same epochs and restored weigh
   releaseCompiled(compiled);
   tf.dispose([x, y]);
 });
+
+test("the event loop runs while a compiled step computes (timers, the SIGINT handler, the live panel)", { skip }, async () => {
+  await ready();
+  const m = tf.sequential({ layers: [tf.layers.conv2d({ inputShape: [48, 48, 8], filters: 32, kernelSize: 5, activation: "relu" }), tf.layers.flatten(), tf.layers.dense({ units: 1 })] });
+  m.compile({ loss: "meanSquaredError", optimizer: "sgd" });
+  const x = tf.randomUniform([64, 48, 48, 8], 0, 1, "float32", 1);
+  const y = tf.zeros([64, 1]);
+  const firedDuringStep: boolean[] = [];
+  let fired = false;
+  await compiledFit(m, x, y, {
+    epochs: 3, batchSize: 64, verbose: 0,
+    callbacks: {
+      onBatchBegin: async () => { fired = false; setTimeout(() => (fired = true), 1); },
+      onBatchEnd: async () => void firedDuringStep.push(fired),
+    },
+  });
+  assert.deepEqual(firedDuringStep, [true, true, true]);
+  releaseCompiled(m);
+  tf.dispose([x, y]);
+  m.dispose();
+});
