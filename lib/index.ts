@@ -71,6 +71,8 @@ export * from "./training/model-checkpoint";
 export * from "./training/trained-models";
 export * from "./training/trained-autoencoders";
 export * from "./training/interrupt";
+export { compiledFit, compiledEvaluate, compiledPredict, compiledTrainOnBatch, syncCompiledWeights, releaseCompiled, setCompiledFit, compiledFitEnabled, whyNotCompiled } from "./training/compiled-fit";
+export type { CompiledFitArgs } from "./training/compiled-fit";
 export { resumableTraining, ResumableTraining, saveTrainingState, loadTrainingState, readTrainingState } from "./training/resumable";
 export type { ResumableTrainingArgs, TrainingStateHeader } from "./training/resumable";
 

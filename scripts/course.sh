@@ -91,7 +91,7 @@ setup_python() {
 }
 
 # Native TensorFlow for tfjs: builds tfjs-node's addon against the wheel above (one line either way).
-setup_native() { node_modules/.bin/tsx scripts/setup-native-tensorflow.ts; }
+setup_native() { node_modules/.bin/tsx scripts/setup-native-tensorflow.ts; node_modules/.bin/tsx scripts/setup-compiled-fit.ts; }
 
 setup() { setup_apt; setup_node; setup_python; setup_native; }
 

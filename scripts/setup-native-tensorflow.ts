@@ -36,7 +36,7 @@ function parseArgs(argv: string[]): Args {
   return a;
 }
 
-class CannotBuild extends Error {}
+export class CannotBuild extends Error {}
 
 /** The wheel's tensorflow/ folder inside the venv, or why there is none. */
 export function findWheel(venv: string): string {
@@ -73,7 +73,7 @@ function commandWorks(cmd: string, args: string[]): boolean {
 }
 
 /** Node's headers: npm's nodedir setting, else the prefix node runs from. Both come with Node: nothing is downloaded. */
-function findNodeDir(): string {
+export function findNodeDir(): string {
   const fromNpm = spawnSync("npm", ["config", "get", "nodedir"], { encoding: "utf8" }).stdout?.trim();
   const candidates = [fromNpm, path.dirname(path.dirname(process.execPath))].filter(
     (d): d is string => !!d && d !== "undefined" && d !== "null",
@@ -84,7 +84,7 @@ function findNodeDir(): string {
 }
 
 /** The node-gyp that ships inside npm (npm names it in npm_config_node_gyp when it runs a script). */
-function findNodeGyp(): string {
+export function findNodeGyp(): string {
   const candidates = [process.env.npm_config_node_gyp ?? ""];
   const npm = spawnSync("sh", ["-c", "command -v npm"], { encoding: "utf8" }).stdout.trim();
   if (npm) candidates.push(path.resolve(path.dirname(fs.realpathSync(npm)), "..", "node_modules", "node-gyp", "bin", "node-gyp.js"));
