@@ -120,18 +120,55 @@ export function encodeIdx(arr: IdxArray): Uint8Array {
   return out;
 }
 
+/**
+ * The most a gzipped IDX file may inflate to: 64 MiB plus 20 times its size (MNIST's images inflate
+ * 5-fold). Checked against the size gzip records at the end of the file before inflating, and
+ * inflating stops there, so a "gzip bomb" costs neither memory nor time.
+ */
+export function gunzipLimit(gzBytes: number): number {
+  return 64 * 2 ** 20 + 20 * gzBytes;
+}
+
+/** The largest plain IDX file read (MNIST's training images are 47 MB). */
+export const MAX_IDX_BYTES = 2 * 2 ** 30;
+
+function gunzipBounded(bytes: Uint8Array, path: string): Uint8Array {
+  const limit = gunzipLimit(bytes.length);
+  // gzip's trailer holds the inflated size modulo 2^32 (exact below 4 GiB, which is all we accept).
+  const claimed = bytes.length >= 18 ? Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).readUInt32LE(bytes.length - 4) : 0;
+  if (claimed > limit) {
+    throw new Error(
+      `${path}: the gzip data says it inflates to ${claimed} bytes from ${bytes.length}, more than an IDX file of this ` +
+        `size may (${limit}); refused before inflating (a damaged file, or a gzip bomb)`,
+    );
+  }
+  try {
+    return zlib.gunzipSync(bytes, { maxOutputLength: limit });
+  } catch (e) {
+    const over = (e as NodeJS.ErrnoException).code === "ERR_BUFFER_TOO_LARGE" || e instanceof RangeError;
+    if (over) throw new Error(`${path}: the gzip data inflates to more than ${limit} bytes; refused (a damaged file, or a gzip bomb)`);
+    throw new Error(`${path}: gzip data is damaged or truncated (${(e as Error).message})`);
+  }
+}
+
 /** Read an IDX file, gzipped or not. */
 export function readIdxFile(path: string): IdxArray {
   if (!fs.existsSync(path)) throw new Error(`readIdxFile: no such file: ${path}`);
+  const stat = fs.statSync(path);
+  if (!stat.isFile()) throw new Error(`${path}: not a regular file, so not an IDX file`);
+  if (stat.size > MAX_IDX_BYTES) throw new Error(`${path}: ${stat.size} bytes is larger than any IDX file this reader takes (${MAX_IDX_BYTES})`);
   let bytes: Uint8Array = fs.readFileSync(path);
-  if (isGzip(bytes)) {
-    try {
-      bytes = zlib.gunzipSync(bytes);
-    } catch (e) {
-      throw new Error(`${path}: gzip data is damaged or truncated (${(e as Error).message})`);
+  if (isGzip(bytes)) bytes = gunzipBounded(bytes, path);
+  return parseIdx(bytes, path);
+}
+
+/** Throws, naming `path`, when a label is not a class index 0..classes-1. */
+export function checkIdxLabels(labels: Uint8Array, classes: number, path: string): void {
+  for (let i = 0; i < labels.length; i++) {
+    if (labels[i] >= classes) {
+      throw new Error(`${path}: label ${labels[i]} of item ${i} is outside 0..${classes - 1}; is this the right label file?`);
     }
   }
-  return parseIdx(bytes, path);
 }
 
 /** Write an IDX file; gzip it when `gzip` is true (the usual `.gz` files). */
