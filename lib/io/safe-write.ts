@@ -76,9 +76,15 @@ export function checkWritten(file: string, content: Uint8Array): void {
 
 /** Write `content` to `file` and flush it to disk (no rename, no check). */
 export function writeAndFlush(file: string, content: Uint8Array | string): void {
+  const bytes = typeof content === "string" ? Buffer.from(content, "utf8") : content;
   const fd = fs.openSync(file, "w");
   try {
-    fs.writeFileSync(fd, content);
+    // writeSync may write less than asked (and throws ENOSPC when the disk is full): loop until done.
+    for (let at = 0; at < bytes.length;) {
+      const n = fs.writeSync(fd, bytes, at, Math.min(CHUNK, bytes.length - at));
+      if (n <= 0) throw Object.assign(new Error("the write made no progress"), { code: "EIO" });
+      at += n;
+    }
     fs.fsyncSync(fd);
   } finally {
     fs.closeSync(fd);

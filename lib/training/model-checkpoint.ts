@@ -2,8 +2,9 @@
  * keras's `callback_model_checkpoint` for tf.js: after each epoch, look at one logged quantity and
  * save the model when it improved (or every epoch). A filepath ending in `.h5` or `.keras` saves a
  * Keras file (as the course's `callback_model_checkpoint(filepath = "....h5")` does), anything else a
- * tf.js model folder. Both writers are crash-safe, so a run killed mid-save still leaves the previous
- * best model loadable.
+ * tf.js model folder. Both writers are crash-safe, so a run killed mid-save, or a save that fails on a
+ * full disk, still leaves the previous best model loadable; a failed save stops `fit` with an error
+ * that names the file and the epoch.
  */
 import * as tf from "@tensorflow/tfjs";
 import { saveModel } from "../io/model-files";
@@ -103,8 +104,13 @@ export class ModelCheckpoint extends tf.Callback {
       return;
     }
     const folder = formatCheckpointPath(this.args.filepath, epoch, values);
-    if (isKerasFilePath(folder)) await saveKerasModel(this.model as tf.LayersModel, folder);
-    else await saveModel(this.model as tf.LayersModel, folder);
+    try {
+      if (isKerasFilePath(folder)) await saveKerasModel(this.model as tf.LayersModel, folder);
+      else await saveModel(this.model as tf.LayersModel, folder);
+    } catch (e) {
+      // The savers' errors name the file and say the previous one is unchanged; add when it happened.
+      throw new Error(`ModelCheckpoint, epoch ${epoch + 1}: ${e instanceof Error ? e.message : String(e)}`);
+    }
     if (improved) {
       this.best = current;
       this.bestEpoch = epoch;

@@ -9,6 +9,7 @@ import * as tf from "@tensorflow/tfjs";
 import * as fs from "fs";
 import * as path from "path";
 import { fsCause } from "../safe-write";
+import { checkKerasConfigOutline } from "./config-check";
 import { modelFromKerasConfig } from "./config-to-layers";
 import { groupAt, isHdf5Signature, stringAttr, withHdf5, withHdf5Bytes, type H5Group } from "./hdf5";
 import { isZipSignature, ZipReader } from "./keras-archive";
@@ -79,14 +80,17 @@ function parseJson(text: string, what: string): unknown {
 }
 
 function buildThenFill(config: unknown, file: string, stored: StoredLayer[]): tf.LayersModel {
+  checkKerasConfigOutline(config, file);
   let model: tf.LayersModel;
   try {
     model = modelFromKerasConfig(config, file);
   } catch (e) {
-    // Our own messages name the file; a config with fields missing can fail inside tf.js or with a TypeError.
+    // Our own messages name the file; a config with a field missing or of the wrong type can still
+    // fail inside tf.js (its message says what) or with a TypeError (its message says nothing useful).
     const message = e instanceof Error ? e.message : String(e);
     if (message.includes(file)) throw e;
-    throw new Error(`${file}: the model config is incomplete or not one Keras writes (${message})`);
+    const detail = e instanceof TypeError ? "a setting it needs is missing or has the wrong type" : message;
+    throw new Error(`${file}: the model config is incomplete or not one Keras writes (${detail})`);
   }
   try {
     assignWeights(model, stored, file, { match: "name" });
