@@ -12,7 +12,7 @@
 import * as tf from "@tensorflow/tfjs";
 import * as fs from "fs";
 import * as path from "path";
-import { fsCause, replaceFile } from "./safe-write";
+import { fsCause, replaceFileOrThrow, saveError } from "./safe-write";
 
 const MODEL_FILE = "model.json";
 const SCHEME = "file://";
@@ -102,12 +102,13 @@ class FolderModelIO implements tf.io.IOHandler {
     if (artifacts.userDefinedMetadata) modelJson.userDefinedMetadata = artifacts.userDefinedMetadata;
     const jsonText = JSON.stringify(modelJson);
     // The weights first under a new name, then model.json: whatever fails, model.json names complete weights.
+    const existed = fs.existsSync(jsonPath);
     try {
-      replaceFile("saveModel", weightsPath, weights);
-      replaceFile("saveModel", jsonPath, jsonText);
+      replaceFileOrThrow(weightsPath, weights);
+      replaceFileOrThrow(jsonPath, jsonText);
     } catch (e) {
       fs.rmSync(weightsPath, { force: true });
-      throw e;
+      throw saveError("saveModel", this.folder, e, existed);
     }
     // Only what the previous model.json named, and never the file just written.
     for (const old of before) if (old !== weightsName) fs.rmSync(path.join(this.folder, old), { force: true });

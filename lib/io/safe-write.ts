@@ -102,23 +102,32 @@ export function flushFile(file: string): void {
 }
 
 /**
- * Replace `file` with `content` safely (see the module comment). `what` names the caller in errors
- * ("saveModel"). The parent folder is created when missing.
+ * Replace `file` with `content` safely (see the module comment), throwing the file system's own error
+ * (for callers that describe the failure themselves, e.g. a model folder of several files).
  */
-export function replaceFile(what: string, file: string, content: Uint8Array | string): void {
+export function replaceFileOrThrow(file: string, content: Uint8Array | string): void {
   const bytes = typeof content === "string" ? Buffer.from(content, "utf8") : content;
-  const existed = fs.existsSync(file);
-  let tmp: string | null = null;
+  fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  const tmp = scratchNameFor(file);
   try {
-    fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-    tmp = scratchNameFor(file);
     writeAndFlush(tmp, bytes);
     checkWritten(tmp, bytes);
     fs.renameSync(tmp, file);
-    tmp = null;
+  } catch (e) {
+    fs.rmSync(tmp, { force: true });
+    throw e;
+  }
+}
+
+/**
+ * Replace `file` with `content` safely (see the module comment). `what` names the caller in errors
+ * ("saveWeights"). The parent folder is created when missing.
+ */
+export function replaceFile(what: string, file: string, content: Uint8Array | string): void {
+  const existed = fs.existsSync(file);
+  try {
+    replaceFileOrThrow(file, content);
   } catch (e) {
     throw saveError(what, file, e, existed);
-  } finally {
-    if (tmp !== null) fs.rmSync(tmp, { force: true });
   }
 }

@@ -129,7 +129,7 @@ export interface FaultOptions {
  * each call, so wrapping them reaches every write).
  */
 export async function injectFaults<T>(opts: FaultOptions, fn: () => Promise<T>): Promise<T> {
-  const real = fs as unknown as Record<string, (...a: unknown[]) => unknown>;
+  const real = nodeFs();
   const saved = { openSync: real.openSync, writeSync: real.writeSync, readFileSync: real.readFileSync, mkdirSync: real.mkdirSync, writeFileSync: real.writeFileSync };
   const root = path.resolve(opts.under);
   const inside = (p: unknown) => typeof p === "string" && (path.resolve(p) === root || path.resolve(p).startsWith(root + path.sep));
@@ -172,6 +172,14 @@ export async function injectFaults<T>(opts: FaultOptions, fn: () => Promise<T>):
   } finally {
     Object.assign(real, saved);
   }
+}
+
+/**
+ * The `fs` module object itself (a TypeScript `import * as fs` is a read-only view of it): the one
+ * object whose functions the library and h5wasm look up at each call.
+ */
+export function nodeFs(): Record<string, (...a: unknown[]) => unknown> {
+  return require("node:fs") as Record<string, (...a: unknown[]) => unknown>;
 }
 
 /**

@@ -97,16 +97,29 @@ export function quietly<T>(fn: () => T): { value?: T; error?: unknown; printed: 
   }
 }
 
+/** System errors HDF5 quotes ("error message = 'No space left on device'"), in our words. */
+const SYSTEM_CAUSES: [RegExp, string][] = [
+  [/No space left on device/i, "the disk is full (no space left on device)"],
+  [/Disk quota exceeded/i, "the disk quota is used up"],
+  [/Permission denied/i, "permission denied"],
+  [/Operation not permitted/i, "the operation is not permitted"],
+  [/Read-only file system/i, "the file system is read-only"],
+  [/Input\/output error|I\/O error/i, "an input/output error (the disk or network share failed)"],
+  [/No such file or directory/i, "the file or its folder does not exist"],
+];
+
 /** The innermost cause in an HDF5 error stack ("#006: ... in H5F__super_read(): truncated file: ..."). */
-export function hdf5Cause(text: string): string {
+export function hdf5Cause(text: string, doing = "reading"): string {
   const causes = [...text.matchAll(/#\d+: .*? in [\w.]+\(\): (.*)$/gm)].map((m) => m[1].trim());
   const inner = causes.length > 0 ? causes[causes.length - 1] : text.split("\n").find((l) => l.trim() !== "")?.trim() ?? "";
+  for (const [pattern, words] of SYSTEM_CAUSES) if (pattern.test(text)) return words;
   const truncated = /truncated file: eof = (\d+).*stored_eof = (\d+)/.exec(inner);
   if (truncated) return `the file is truncated (it has ${truncated[1]} bytes, its header says ${truncated[2]})`;
   if (/file signature not found/.test(inner)) return "it is not an HDF5 file (no HDF5 signature where one should be)";
   if (/Aborted\(/.test(text)) return "it is damaged (the HDF5 library gave up on it)";
-  if (/No space left on device/i.test(text)) return "the disk is full (no space left on device)";
-  return `it is damaged or not a complete HDF5 file (HDF5 says: ${inner.slice(0, 300)})`;
+  const says = inner.replace(/, (buf|addr|flags|o_flags|file descriptor|total write size|bytes this sub-write|offset) = [^,]*/g, "").slice(0, 300);
+  if (doing !== "reading" && doing !== "opening") return `HDF5 says: ${says}`;
+  return `it is damaged or not a complete HDF5 file (HDF5 says: ${says})`;
 }
 
 /** One error for an HDF5 failure on `file`: the file's name and what is wrong, no diagnostics dump. */
@@ -118,7 +131,7 @@ export function hdf5Error(file: string, e: unknown, doing = "reading"): Error {
     if (message.includes(file)) return e instanceof Error ? e : new Error(message);
     return new Error(`${file}: ${message}`);
   }
-  return new Error(`${file}: HDF5 failed while ${doing} it: ${hdf5Cause(message)}`);
+  return new Error(`${file}: HDF5 failed while ${doing} it: ${hdf5Cause(message, doing)}`);
 }
 
 /** Bytes of data the datasets of each open file may still hand out (see `readFloat32`). */
