@@ -61,7 +61,7 @@ export function parseFasta(args: ParseFastaArgs): FastaRecord[] {
     if (current === null) return;
     const sequence = current.parts.join("");
     if (sequence.length === 0) throw new Error(`${source}: record '${current.header}' (line ${current.line}) has no sequence`);
-    const name = current.header.split(/\s+/)[0];
+    const name = /^\S*/.exec(current.header)?.[0] ?? "";
     records.push({ header: current.header, name, sequence, line: current.line });
   };
 

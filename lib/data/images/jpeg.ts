@@ -51,7 +51,9 @@ export function decodeJpeg(bytes: Uint8Array, source = "<bytes>"): RgbImage {
     // The header was checked above; these bounds are the decoder's own second line.
     img = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: false, maxResolutionInMP: MAX_JPEG_PIXELS / 1e6, maxMemoryUsageInMB: 1024 });
   } catch (e) {
-    const reason = e instanceof Error ? e.message : String(e);
+    // jpeg-js fails on some damage with a TypeError or RangeError from inside its tables: say that plainly.
+    const internal = e instanceof TypeError || e instanceof RangeError;
+    const reason = internal ? "its coded data does not fit together" : e instanceof Error ? e.message : String(e);
     // A complete JPEG ends with the end-of-image marker FF D9; a cut-off download does not.
     const n = bytes.length;
     const truncated = !(bytes[n - 2] === 0xff && bytes[n - 1] === 0xd9);

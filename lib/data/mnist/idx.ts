@@ -79,14 +79,27 @@ function decodeValues(view: DataView, offset: number, count: number, info: Dtype
       return new Uint8Array(view.buffer.slice(view.byteOffset + offset, view.byteOffset + offset + count));
     case "int8":
       return new Int8Array(view.buffer.slice(view.byteOffset + offset, view.byteOffset + offset + count));
-    case "int16":
-      return Int16Array.from({ length: count }, (_, i) => view.getInt16(offset + 2 * i, false));
-    case "int32":
-      return Int32Array.from({ length: count }, (_, i) => view.getInt32(offset + 4 * i, false));
-    case "float32":
-      return Float32Array.from({ length: count }, (_, i) => view.getFloat32(offset + 4 * i, false));
-    case "float64":
-      return Float64Array.from({ length: count }, (_, i) => view.getFloat64(offset + 8 * i, false));
+    case "int16": {
+      // Plain loops: TypedArray.from with a mapping function was 5 times slower per value past 64k values.
+      const out = new Int16Array(count);
+      for (let i = 0; i < count; i++) out[i] = view.getInt16(offset + 2 * i, false);
+      return out;
+    }
+    case "int32": {
+      const out = new Int32Array(count);
+      for (let i = 0; i < count; i++) out[i] = view.getInt32(offset + 4 * i, false);
+      return out;
+    }
+    case "float32": {
+      const out = new Float32Array(count);
+      for (let i = 0; i < count; i++) out[i] = view.getFloat32(offset + 4 * i, false);
+      return out;
+    }
+    case "float64": {
+      const out = new Float64Array(count);
+      for (let i = 0; i < count; i++) out[i] = view.getFloat64(offset + 8 * i, false);
+      return out;
+    }
   }
 }
 
@@ -122,8 +135,7 @@ export function encodeIdx(arr: IdxArray): Uint8Array {
 
 /**
  * The most a gzipped IDX file may inflate to: 64 MiB plus 20 times its size (MNIST's images inflate
- * 5-fold). Checked against the size gzip records at the end of the file before inflating, and
- * inflating stops there, so a "gzip bomb" costs neither memory nor time.
+ * 5-fold; a "gzip bomb" 1000-fold).
  */
 export function gunzipLimit(gzBytes: number): number {
   return 64 * 2 ** 20 + 20 * gzBytes;
@@ -132,20 +144,45 @@ export function gunzipLimit(gzBytes: number): number {
 /** The largest plain IDX file read (MNIST's training images are 47 MB). */
 export const MAX_IDX_BYTES = 2 * 2 ** 30;
 
+/** Bytes the IDX header at the start of `head` announces (header included), or null when it cannot tell. */
+function announcedBytes(head: Uint8Array): number | null {
+  if (head.length < 4) return null;
+  const info = DTYPES.find((d) => d.code === head[2]);
+  const ndim = head[3];
+  if (info === undefined || head.length < 4 + 4 * ndim) return null;
+  const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
+  let count = 1;
+  for (let i = 0; i < ndim; i++) count *= view.getUint32(4 + 4 * i, false);
+  return 4 + 4 * ndim + count * info.bytes;
+}
+
+/**
+ * Inflate a gzipped IDX file without trusting it: the first few KB are inflated to read the IDX
+ * header, the size it announces is checked against `gunzipLimit` before the rest is inflated, and
+ * inflating stops one byte past the announced size. So a bomb costs neither memory nor time.
+ */
 function gunzipBounded(bytes: Uint8Array, path: string): Uint8Array {
   const limit = gunzipLimit(bytes.length);
-  // gzip's trailer holds the inflated size modulo 2^32 (exact below 4 GiB, which is all we accept).
-  const claimed = bytes.length >= 18 ? Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).readUInt32LE(bytes.length - 4) : 0;
-  if (claimed > limit) {
+  let head: Buffer;
+  try {
+    // A sync flush returns what the first 4 KB hold without complaining that the rest is missing.
+    head = zlib.gunzipSync(bytes.subarray(0, 4096), { finishFlush: zlib.constants.Z_SYNC_FLUSH, maxOutputLength: 8 * 2 ** 20 });
+  } catch (e) {
+    throw new Error(`${path}: gzip data is damaged or truncated (${(e as Error).message})`);
+  }
+  const announced = announcedBytes(head);
+  if (announced !== null && announced > limit) {
     throw new Error(
-      `${path}: the gzip data says it inflates to ${claimed} bytes from ${bytes.length}, more than an IDX file of this ` +
-        `size may (${limit}); refused before inflating (a damaged file, or a gzip bomb)`,
+      `${path}: its IDX header announces ${announced} bytes, more than a gzipped file of ${bytes.length} bytes may hold ` +
+        `(${limit}); refused before inflating (a damaged file, or a gzip bomb)`,
     );
   }
+  const cap = announced === null ? limit : announced + 1;
   try {
-    return zlib.gunzipSync(bytes, { maxOutputLength: limit });
+    return zlib.gunzipSync(bytes, { maxOutputLength: cap });
   } catch (e) {
     const over = (e as NodeJS.ErrnoException).code === "ERR_BUFFER_TOO_LARGE" || e instanceof RangeError;
+    if (over && announced !== null) throw new Error(`${path}: the gzip data inflates to more than the ${announced} bytes its IDX header announces`);
     if (over) throw new Error(`${path}: the gzip data inflates to more than ${limit} bytes; refused (a damaged file, or a gzip bomb)`);
     throw new Error(`${path}: gzip data is damaged or truncated (${(e as Error).message})`);
   }
