@@ -59,7 +59,7 @@ export async function loadWeights(model: tf.LayersModel, file: string): Promise<
   const arrays = headers.map((h, i) => {
     const want = model.weights[i].shape;
     if (JSON.stringify(want) !== JSON.stringify(h.shape)) {
-      throw new Error(`loadWeights: weight ${i} (${h.name}) has shape [${h.shape}] in the file, [${want}] in the model`);
+      throw new Error(`loadWeights: ${file}: weight ${i} (${h.name}) has shape [${h.shape}] in the file, [${want}] in the model`);
     }
     const n = h.shape.reduce((a, b) => a * b, 1);
     if (offset + 4 * n > buf.length) throw new Error(`loadWeights: ${file} is truncated`);

@@ -17,6 +17,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { spawnSync } from "child_process";
+import { baseSeed } from "./mutator";
 
 /** Messages that show a raw runtime error escaped instead of a sentence about the file. */
 const RAW = [
@@ -100,7 +101,7 @@ export async function withSeed<T>(seed: number, what: string, fn: () => Promise<
   try {
     return await fn();
   } catch (e) {
-    const hint = seed >= 0 ? `fuzz case seed ${seed} (${what}); rerun with FUZZ_SEED=${process.env.FUZZ_SEED ?? "unset"}` : `fixed case (${what})`;
+    const hint = seed >= 0 ? `fuzz case seed ${seed} (${what}); the run's base seed is FUZZ_SEED=${baseSeed()}` : `fixed case (${what})`;
     console.error(`FAILED ${hint}`);
     if (e instanceof Error) e.message = `[${hint}] ${e.message}`;
     throw e;

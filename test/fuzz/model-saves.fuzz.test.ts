@@ -19,7 +19,7 @@ import { baseSeed, caseCount, fixedTruncations, mutants, Rng } from "./mutator";
 import { assertSameTree, injectFaults, nodeFs, scratch, smallTmpfs, Tally, treeState, tryBadFile, withSeed } from "./harness";
 
 const root = scratch("saves");
-const tallies = { folders: new Tally("tf.js model folders"), saves: new Tally("savers on full/refused disks"), checkpoints: new Tally("checkpoint callbacks") };
+const tallies = { folders: new Tally("tf.js model folders and weights files"), saves: new Tally("savers on full/refused disks"), checkpoints: new Tally("checkpoint callbacks") };
 const x = tf.tensor2d([[0.5, -1, 2], [1, 0, -0.25]]);
 
 after(() => {
@@ -71,6 +71,26 @@ test("tf.js folders: damaged model.json and weights files are refused with error
       fs.rmSync(dir, { recursive: true });
     });
   }
+});
+
+test("weights files (saveWeights): damaged copies are refused by name or load into the model", async () => {
+  const file = path.join(root, "good.weights");
+  const m = model();
+  await saveWeights(m, file);
+  const bytes = fs.readFileSync(file);
+  for (const [i, c] of [...fixedTruncations(bytes), ...mutants(bytes, baseSeed() + 5500, caseCount(25))].entries()) {
+    await withSeed(c.seed, `weights file: ${c.what}`, async () => {
+      const bad = path.join(root, `bad-${i}.weights`);
+      fs.writeFileSync(bad, c.bytes);
+      tallies.folders.add(await tryBadFile(`weights ${c.what}`, bad, () => loadWeights(m, bad), { mustFail: c.bytes.length !== bytes.length }));
+      fs.rmSync(bad);
+    });
+  }
+  // The right file for another model: refused, naming the file.
+  const other = model(16);
+  tallies.folders.add(await tryBadFile("weights of another model", file, () => loadWeights(other, file), { mustFail: true }));
+  other.dispose();
+  m.dispose();
 });
 
 test("tf.js folders: manifests that point outside the folder, claim huge weights or lack fields are refused unread", async () => {
