@@ -58,6 +58,7 @@ export * from "./data/split";
 
 // io
 export * from "./io/keras/course-models";
+export { kerasFlatten } from "./io/keras/keras-translate";
 export * from "./io/keras/load";
 export * from "./io/keras/write";
 export * from "./io/model-files";
@@ -88,10 +89,14 @@ export * from "./display/svg";
 export * from "./display/training-progress";
 export * from "./display/duration";
 export * from "./display/work-progress";
+export { summary, summaryOf, summaryText, summaryHtml, kerasLayerName, kerasModelName } from "./display/summary";
+export type { ModelSummary, SummaryRow, SummaryOptions } from "./display/summary";
 
 // plotting
 export * from "./plotting/charts";
 export * from "./plotting/history";
+export { loess, evenGrid } from "./plotting/loess";
+export type { LoessOptions } from "./plotting/loess";
 export * from "./plotting/plotly";
 export * from "./plotting/r-boxplot";
 export * from "./plotting/sequence-logo";

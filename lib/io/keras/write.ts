@@ -17,6 +17,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { checkWritten, flushFile, saveError, scratchNameFor, writeAndFlush } from "../safe-write";
 import { datasetAt, readFloat32, stringAttr, withHdf5, writeHdf5, type H5Group } from "./hdf5";
+import { kerasActivationLayerSettings } from "./keras-translate";
 import { writeZip } from "./keras-archive";
 import { keras3LayerPaths, modelLayersAsKeras, shortWeightName } from "./weights";
 
@@ -139,9 +140,8 @@ export function kerasLayerConfig(layer: tf.layers.Layer, dialect: Dialect): Json
       out.data_format = dataFormat(c.dataFormat);
       break;
     case "Dropout":
-      if ((c.noiseShape ?? null) !== null) fail(layer, "noise_shape is not carried over");
       out.rate = c.rate;
-      out.noise_shape = null;
+      out.noise_shape = c.noiseShape ?? null;
       out.seed = null;
       break;
     case "Activation":
@@ -167,8 +167,11 @@ export function kerasLayerConfig(layer: tf.layers.Layer, dialect: Dialect): Json
       break;
     case "Add": case "Multiply": case "Average": case "Maximum": case "Minimum":
       break;
-    default:
-      fail(layer, "this layer type has no Keras translation in saveKerasModel");
+    default: {
+      const settings = kerasActivationLayerSettings(cls, c, dialect);
+      if (settings === null) fail(layer, "this layer type has no Keras translation in saveKerasModel");
+      Object.assign(out, settings);
+    }
   }
   return out;
 }
