@@ -258,6 +258,6 @@ test("CIFAR batches: truncations, stray bytes, labels outside 0..9 and oversized
   fs.closeSync(fd);
   tallies.cifar.add(await tryBadFile("2 GB sparse batch", huge, () => readCifarBatch(huge), { mustFail: true }));
   fs.rmSync(huge);
-  const t = expectLinearTime("CIFAR parse", (n) => encodeCifarBatch(new Array(n).fill(3), new Uint8Array(n * CIFAR_IMAGE_BYTES)), (b) => parseCifarBatch(b, "x.bin"), 16);
+  const t = expectLinearTime("CIFAR parse", (n) => encodeCifarBatch(new Array(n).fill(3), new Uint8Array(n * CIFAR_IMAGE_BYTES)), (b) => parseCifarBatch(b, "x.bin"), 16, 2048);
   timings.push(`CIFAR parse: ${t.t1.toFixed(1)} ms at ${t.n} records, ${t.t2.toFixed(1)} ms at ${2 * t.n}`);
 });
