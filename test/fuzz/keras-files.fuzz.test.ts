@@ -249,3 +249,14 @@ test("configs: seeded damage to config.json (.keras) and model_config (.h5) give
   }
   await goodStillLoads(goodH5);
 });
+
+test("after the HDF5 library aborts on a file, the next file is read by a fresh wasm instance", async () => {
+  // A real abort needs a file that makes the C library call abort(); the error it raises is simulated here.
+  const { withHdf5 } = await import("../../lib/io/keras/hdf5");
+  const first = await h5wasm();
+  await assert.rejects(withHdf5(goodH5, () => { throw new Error("Aborted(native code called abort())"); }),
+    (e: Error) => e.message.startsWith(`${goodH5}: HDF5 failed while reading it: it is damaged`));
+  assert.notEqual(await h5wasm(), first, "the aborted instance was kept");
+  await goodStillLoads(goodH5);
+  await goodStillLoads(goodKeras);
+});
