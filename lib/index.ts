@@ -30,6 +30,7 @@ export * from "./data/dna/n-filter";
 export * from "./data/dna/one-hot";
 export * from "./data/dna/planted-sites";
 export * from "./data/dna/shift-augment";
+export { baseComposition, COMPOSITION_FEATURES } from "./data/dna/composition";
 export * from "./data/flowers/flowers17";
 export * from "./data/images/duplicates";
 export * from "./data/images/flow-from-directory";
@@ -70,6 +71,10 @@ export * from "./training/model-checkpoint";
 export * from "./training/trained-models";
 export * from "./training/trained-autoencoders";
 export * from "./training/interrupt";
+export { compiledFit, compiledEvaluate, compiledPredict, compiledTrainOnBatch, syncCompiledWeights, releaseCompiled, setCompiledFit, compiledFitEnabled, whyNotCompiled } from "./training/compiled-fit";
+export type { CompiledFitArgs } from "./training/compiled-fit";
+export { resumableTraining, ResumableTraining, saveTrainingState, loadTrainingState, readTrainingState } from "./training/resumable";
+export type { ResumableTrainingArgs, TrainingStateHeader } from "./training/resumable";
 
 // models
 export * from "./models/input-adapter";
@@ -77,6 +82,8 @@ export * from "./models/linear-regression";
 export * from "./models/stochastic-predict";
 export * from "./models/transfer";
 export * from "./models/variational";
+export { dnaCnn } from "./models/course-architectures";
+export { dnaMultiWidthCnn, dnaContextCnn, DNA_FILTER_WIDTHS } from "./models/dna-functional";
 
 // display
 export * from "./display/colormap";
