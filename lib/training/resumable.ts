@@ -24,7 +24,6 @@
  */
 import * as fs from "fs";
 import { replaceFile } from "../io/safe-write";
-import * as path from "path";
 import * as tf from "@tensorflow/tfjs";
 import { resolveLogs } from "./model-checkpoint";
 import { RngState, restoreSeededStream, seededStreamState } from "../random/rng";
