@@ -8,7 +8,7 @@ import * as path from "path";
 import { Rng } from "../../random/rng";
 import { splitIndices } from "../split";
 import { readEmbeddedDigits } from "./embedded-digits";
-import { readIdxPair, type IdxPair } from "./idx";
+import { checkIdxLabels, readIdxPair, type IdxPair } from "./idx";
 import { checkImageSet, type ImageSet, type SplitName } from "./image-set";
 import { debianPath } from "../../io/debian-files";
 
@@ -115,6 +115,8 @@ function loadFromIdx(dir: string, seed: number, validation: number, classNames: 
   const files = findIdxFiles(dir);
   const train = readIdxPair(files.trainImages, files.trainLabels);
   const test = readIdxPair(files.testImages, files.testLabels);
+  checkIdxLabels(train.labels, classNames.length, files.trainLabels);
+  checkIdxLabels(test.labels, classNames.length, files.testLabels);
   if (train.rows !== test.rows || train.cols !== test.cols) {
     throw new Error(`${name}: training images are ${train.rows}×${train.cols} but test images ${test.rows}×${test.cols}`);
   }
