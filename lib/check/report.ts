@@ -55,9 +55,15 @@ export function formatReport(r: CheckReport): string {
   return [first, ...r.items.map((i) => `  ${i.ok ? "✓" : "✗"} ${i.text}`)].join("\n");
 }
 
-/** Prints the report (the cell's output) and returns nothing, so tslab echoes nothing more. */
+/**
+ * Prints the report (the cell's output) and returns nothing, so tslab echoes nothing more. Under
+ * nbgrader's autograder (which sets NBGRADER_EXECUTION) an answer that does not pass also fails the
+ * cell, since nbgrader scores a test cell by whether it raises; students never see that.
+ */
 export function show(r: CheckReport): void {
-  console.log(formatReport(r));
+  const text = formatReport(r);
+  console.log(text);
+  if (process.env.NBGRADER_EXECUTION === "autograde" && r.status !== "passed") throw new Error(text);
 }
 
 /** "an array of 3 numbers", "the number 4", "undefined", … for messages about a wrong value. */
