@@ -8,6 +8,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as os from "os";
 import { spawnSync } from "child_process";
+import { checkCells } from "./check-cells";
 
 const root = path.resolve(__dirname, "..", "..");
 const python = path.join(root, ".venv", "bin", "python");
@@ -23,7 +24,7 @@ function run(notebook: string, timeoutSeconds: number, env: Record<string, strin
   const file = path.join(executed, path.basename(notebook));
   const nb = fs.existsSync(file) ? fs.readFileSync(file, "utf8") : "";
   fs.rmSync(executed, { recursive: true, force: true });
-  return { status: r.status, out: `${r.stdout}\n${r.stderr}`, backendLine: backendLine(nb) };
+  return { status: r.status, out: `${r.stdout}\n${r.stderr}`, backendLine: backendLine(nb), executed: nb };
 }
 
 /** The "Backend: ..." line a chapter printed, from its executed notebook. */
@@ -75,6 +76,10 @@ for (const chapter of chapters) {
     const r = run(path.join(root, "notebooks", chapter), 600);
     assert.equal(r.status, 0, r.out);
     assert.match(r.backendLine, nativeExpected() ? /^Backend: tensorflow \(native TensorFlow/ : /^Backend: /, "backend line");
+    // The chapters are the teacher's edition: every exercise check must pass on the worked answer.
+    for (const { source, output } of checkCells(r.executed)) {
+      assert.match(output, /^Exercise [\d.A-Z]+ \(.*\): all \d+ checks pass\./m, `${chapter}: ${source}\n${output}`);
+    }
   });
 }
 
