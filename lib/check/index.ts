@@ -8,6 +8,7 @@ import { exercise2_1Report } from "./exercise2-1";
 import { Exercise2_2Args, exercise2_2Report } from "./exercise2-2";
 import { exercise2_3Report } from "./exercise2-3";
 import { Exercise2_4Frames, exercise2_4Report } from "./exercise2-4";
+import { Exercise4BArgs, exercise4BReport } from "./exercise4-b";
 import { Exercise5AArgs, exercise5AReport } from "./exercise5-a";
 import { parameterCountReport, predictionReport } from "./predictions";
 
@@ -93,6 +94,7 @@ export const check = {
   exercise2_2: (drop: unknown, args: Exercise2_2Args): void => show(exercise2_2Report(drop, args)),
   exercise2_3: (flows: unknown, model?: unknown, history?: unknown): void => show(exercise2_3Report(flows, model, history)),
   exercise2_4: (denoiser: unknown, frames: Exercise2_4Frames): void => show(exercise2_4Report(denoiser, frames)),
+  exercise4B: (index: unknown, cam: unknown, args: Exercise4BArgs): void => show(exercise4BReport(index, cam, args)),
   exercise5A: (planted: unknown, args: Exercise5AArgs): void => show(exercise5AReport(planted, args)),
   exercise1A: (predicted: unknown, model: unknown): void => show(practiceReports.exercise1A(predicted, model)),
   exercise2A: (predicted: unknown, model: unknown): void => show(practiceReports.exercise2A(predicted, model)),

@@ -16,7 +16,9 @@ import { exercise2_1Report } from "../../lib/check/exercise2-1";
 import { exercise2_2Report } from "../../lib/check/exercise2-2";
 import { exercise2_3Report } from "../../lib/check/exercise2-3";
 import { exercise2_4Report } from "../../lib/check/exercise2-4";
+import { exercise4BReport } from "../../lib/check/exercise4-b";
 import { exercise5AReport } from "../../lib/check/exercise5-a";
+import { gradCam } from "../../lib/interpret/grad-cam";
 import { check, practiceReports } from "../../lib/check/index";
 
 tf.enableProdMode();
@@ -178,6 +180,37 @@ test("2.4: closer than the noise passes; an identity network, unclipped, noisele
   failsWith(exercise2_4Report(good, { clean: gone, noisy }), /disposed already/);
   tf.dispose([clean, noisy, unclipped, half]);
   [good, copy, classifier].forEach((m) => m.dispose());
+});
+
+test("4.B: a wrong call with the chosen class's map passes; a right call, the true class's map, another frame's map and no sentence each get a hint", () => {
+  const m = tf.sequential();
+  m.add(tf.layers.conv2d({ inputShape: [8, 10, 3], filters: 4, kernelSize: 3, activation: "relu", kernelInitializer: tf.initializers.glorotUniform({ seed: 7 }) }));
+  m.add(tf.layers.flatten());
+  m.add(tf.layers.dense({ units: 3, activation: "softmax", kernelInitializer: tf.initializers.glorotUniform({ seed: 8 }) }));
+  const frames = tf.randomUniform([6, 8, 10, 3], 0, 1, "float32", 9) as tf.Tensor4D;
+  const calls = tf.tidy(() => Array.from((m.predict(frames) as tf.Tensor).argMax(1).dataSync()));
+  // Labels: frame 0 wrong (true class = call + 1), the others right.
+  const labels = calls.map((c, i) => (i === 0 ? (c + 1) % 3 : c));
+  const one = (i: number) => tf.tidy(() => frames.slice([i, 0, 0, 0], [1, -1, -1, -1]));
+  const [f0, f1] = [one(0), one(1)];
+  const chosenMap = gradCam(m, f0, { classIndex: calls[0] });
+  const trueMap = gradCam(m, f0, { classIndex: labels[0] });
+  const otherFrame = gradCam(m, f1, { classIndex: calls[0] });
+  const why = "the evidence sits on the left edge, on no character";
+  const args = { model: m, frames, labels, why, classNames: ["Rick", "Morty", "Neither"] };
+  const before = tf.memory().numTensors;
+  notDone(exercise4BReport(undefined, undefined, args));
+  passes(exercise4BReport(0, chosenMap, args));
+  failsWith(exercise4BReport(1, gradCam(m, f1, { classIndex: calls[1] }), args), /calls frame 1 right/);
+  failsWith(exercise4BReport(0, trueMap, args), /explains the true class/);
+  failsWith(exercise4BReport(0, otherFrame, args), /not Grad-CAM of frame 0/);
+  failsWith(exercise4BReport(0, undefined, args), /no Grad-CAM map/);
+  failsWith(exercise4BReport(0, chosenMap, { ...args, why: "" }), /say in a sentence/);
+  failsWith(exercise4BReport(17, chosenMap, args), /row number of the validation frames, 0 to 5/);
+  failsWith(exercise4BReport("frame 0", chosenMap, args), /row number.*the text/);
+  assert.equal(tf.memory().numTensors, before, "no tensors left behind");
+  tf.dispose([frames, f0, f1]);
+  m.dispose();
 });
 
 test("5.A: a planted site the network responds to passes; changes outside the site, broken one-hot and no change each get a hint", () => {
