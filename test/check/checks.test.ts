@@ -275,6 +275,9 @@ test("the new prediction exercises: right values pass, each known slip gets its 
   assert.equal((c20.layers[2].outputShape as number[]).slice(1).join(","), "39,74,20");
   passes(practiceReports.exercise2A(767517, c32));
   failsWith(practiceReports.exercise2A(760605, c32), /before the change/);
+  failsWith(practiceReports.exercise2A(767517 - (32 + 20 + 64 + 100 + 1), c32), /leaves out the biases/);
+  failsWith(practiceReports.exercise2A(767517, c20), /not the count that 32 filters in the first convolution gives/);
+  failsWith(practiceReports.exercise2A(767000, c32), /work it out layer by layer/);
   const cifar = (units: number): tf.Sequential => {
     const m = tf.sequential();
     m.add(tf.layers.conv2d({ inputShape: [32, 32, 3], filters: 32, kernelSize: 3, activation: "relu" }));
@@ -290,7 +293,11 @@ test("the new prediction exercises: right values pass, each known slip gets its 
     return m;
   };
   assert.equal(cifar(128).countParams(), 331331);
-  passes(practiceReports.exercise8A(171267, cifar(64)));
+  const c64 = cifar(64);
+  passes(practiceReports.exercise8A(171267, c64));
+  failsWith(practiceReports.exercise8A(331331, c64), /before the change/);
+  failsWith(practiceReports.exercise8A(171267 - (32 + 64 + 64 + 64 + 3), c64), /leaves out the biases/);
+  failsWith(practiceReports.exercise8A(171267, cifar(32)), /not the count that 64 units/);
   const mnist = (units: number): tf.Sequential => {
     const m = tf.sequential();
     m.add(tf.layers.flatten({ inputShape: [28, 28] }));
@@ -299,8 +306,11 @@ test("the new prediction exercises: right values pass, each known slip gets its 
     return m;
   };
   assert.equal(mnist(128).countParams(), 101770);
-  passes(practiceReports.exercise10A(50890, mnist(64)));
-  failsWith(practiceReports.exercise10A(101770, mnist(64)), /before the change/);
+  const m64 = mnist(64);
+  passes(practiceReports.exercise10A(50890, m64));
+  failsWith(practiceReports.exercise10A(101770, m64), /before the change/);
+  failsWith(practiceReports.exercise10A(50890 - 74, m64), /leaves out the biases/);
+  failsWith(practiceReports.exercise10A(50890, mnist(128)), /not the count that a hidden layer of 64 units/);
   const padded = tf.sequential();
   padded.add(tf.layers.conv2d({ inputShape: [28, 28, 1], filters: 32, kernelSize: 3, padding: "same" }));
   padded.add(tf.layers.maxPooling2d({ poolSize: 2 }));
