@@ -49,7 +49,10 @@ export function exercise2_4Report(denoiser: unknown, frames: Exercise2_4Frames):
         ? { ok: true, text: `the denoised frames are closer to the clean ones (MSE ${outErr.mse.toFixed(4)}, ${outErr.meanPsnr.toFixed(1)} dB) than the noisy ones were ` +
             `(MSE ${noisyErr.mse.toFixed(4)}, ${noisyErr.meanPsnr.toFixed(1)} dB); better for ${better} of ${clean.shape[0]} frames` }
         : { ok: false, text: `the denoised frames are not closer to the clean ones (MSE ${outErr.mse.toFixed(4)}) than the noisy ones were (MSE ${noisyErr.mse.toFixed(4)}): ` +
-            "check that you trained noisy → clean (not clean → clean or noisy → noisy), and train longer or start from the trained autoencoder's weights" });
+            (outErr.mse > 3 * noisyErr.mse
+              ? "the network's output is far from any frame; if you went on training a trained network, use a small learning rate " +
+                "(e.g. optimizer: tf.train.adam(1e-4)), since the default one undoes what it learnt in a step or two"
+              : "check that you trained noisy → clean (not clean → clean or noisy → noisy), and train longer or start from the trained autoencoder's weights") });
     } finally {
       denoised.dispose();
     }

@@ -57,13 +57,14 @@ export function formatReport(r: CheckReport): string {
 
 /**
  * Prints the report (the cell's output) and returns nothing, so tslab echoes nothing more. Under
- * nbgrader's autograder (which sets NBGRADER_EXECUTION) an answer that does not pass also fails the
+ * nbgrader's autograder and validator (which set NBGRADER_EXECUTION) an answer that does not pass also fails the
  * cell, since nbgrader scores a test cell by whether it raises; students never see that.
  */
 export function show(r: CheckReport): void {
   const text = formatReport(r);
   console.log(text);
-  if (process.env.NBGRADER_EXECUTION === "autograde" && r.status !== "passed") throw new Error(text);
+  const grading = ["autograde", "validate"].includes((process.env.NBGRADER_EXECUTION ?? "").toLowerCase());
+  if (grading && r.status !== "passed") throw new Error(text);
 }
 
 /** "an array of 3 numbers", "the number 4", "undefined", … for messages about a wrong value. */

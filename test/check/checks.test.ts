@@ -150,9 +150,9 @@ test("2.3: a streamed fit passes; all frames in one tensor, one giant batch, no 
 });
 
 /** Frames of flat grey 0.5, and a "denoiser" whose sigmoid of 0 draws exactly that grey. */
-function greyDenoiser(identity: boolean): tf.Sequential {
+function greyDenoiser(identity: boolean, weight = 0): tf.Sequential {
   const m = tf.sequential();
-  const kernel = identity ? tf.eye(3).reshape([1, 1, 3, 3]) : tf.zeros([1, 1, 3, 3]);
+  const kernel = identity ? tf.eye(3).reshape([1, 1, 3, 3]) : tf.fill([1, 1, 3, 3], weight);
   m.add(tf.layers.conv2d({ inputShape: [6, 8, 3], filters: 3, kernelSize: 1, activation: identity ? "linear" : "sigmoid", useBias: false, weights: [kernel as tf.Tensor4D] }));
   kernel.dispose();
   return m;
@@ -165,11 +165,13 @@ test("2.4: closer than the noise passes; an identity network, unclipped, noisele
   const good = greyDenoiser(false);
   const copy = greyDenoiser(true);
   const classifier = smallCnn();
+  const black = greyDenoiser(false, -10);
   const half = noisy.slice(0, 2);
   const before = tf.memory().numTensors;
   notDone(exercise2_4Report(undefined, { clean, noisy }));
   passes(exercise2_4Report(good, { clean, noisy }));
   failsWith(exercise2_4Report(copy, { clean, noisy }), /not closer.*noisy → clean/);
+  failsWith(exercise2_4Report(black, { clean, noisy }), /far from any frame.*small learning rate/);
   failsWith(exercise2_4Report(good, { clean, noisy: unclipped }), /clip them to 0\.\.1/);
   failsWith(exercise2_4Report(good, { clean, noisy: clean }), /add noise/);
   failsWith(exercise2_4Report(classifier, { clean, noisy }), /a denoiser gives back a frame of the size/);
@@ -179,7 +181,7 @@ test("2.4: closer than the noise passes; an identity network, unclipped, noisele
   gone.dispose();
   failsWith(exercise2_4Report(good, { clean: gone, noisy }), /disposed already/);
   tf.dispose([clean, noisy, unclipped, half]);
-  [good, copy, classifier].forEach((m) => m.dispose());
+  [good, copy, classifier, black].forEach((m) => m.dispose());
 });
 
 test("4.B: a wrong call with the chosen class's map passes; a right call, the true class's map, another frame's map and no sentence each get a hint", () => {
@@ -376,5 +378,25 @@ test("the printing checks never throw and print one report, whatever they are gi
   for (const l of lines) {
     assert.match(l, /^Exercise \d+\.[0-9A] \(.*\): (not done yet|\d+ of \d+ checks pass)/);
     assert.doesNotMatch(l, /\n\s+at /);
+  }
+});
+
+test("under nbgrader's autograder a check that does not pass fails its cell; one that passes does not", () => {
+  const orig = console.log;
+  const old = process.env.NBGRADER_EXECUTION;
+  console.log = () => undefined;
+  try {
+    process.env.NBGRADER_EXECUTION = "autograde";
+    assert.throws(() => check.exercise9A(undefined), /Exercise 9\.A .*not done yet/);
+    assert.throws(() => check.exercise9A(576), /unpadded/);
+    assert.doesNotThrow(() => check.exercise9A(3136));
+    process.env.NBGRADER_EXECUTION = "validate";
+    assert.throws(() => check.exercise9A(49), /every map/);
+    delete process.env.NBGRADER_EXECUTION;
+    assert.doesNotThrow(() => check.exercise9A(576), "a student's run never throws");
+  } finally {
+    console.log = orig;
+    if (old === undefined) delete process.env.NBGRADER_EXECUTION;
+    else process.env.NBGRADER_EXECUTION = old;
   }
 });
