@@ -49,9 +49,10 @@ export function formatReport(r: CheckReport): string {
     return `${head}: not done yet. Write your answer where the cell above says YOUR CODE HERE, run that cell, then run this one again.`;
   }
   const passed = r.items.filter((i) => i.ok).length;
+  const one = r.items.length === 1;
   const first = r.status === "passed"
-    ? `${head}: all ${r.items.length} checks pass.`
-    : `${head}: ${passed} of ${r.items.length} checks pass; see the ✗ lines.`;
+    ? (one ? `${head}: the check passes.` : `${head}: all ${r.items.length} checks pass.`)
+    : (one ? `${head}: the check does not pass yet; see the ✗ line.` : `${head}: ${passed} of ${r.items.length} checks pass; see the ✗ lines.`);
   return [first, ...r.items.map((i) => `  ${i.ok ? "✓" : "✗"} ${i.text}`)].join("\n");
 }
 
