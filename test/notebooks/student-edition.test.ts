@@ -24,18 +24,25 @@ const read = (file: string): { cells: Cell[]; metadata: Record<string, unknown> 
 
 const chapters = fs.readdirSync(path.join(root, "notebooks")).filter((f) => /^\d\d-.*\.ipynb$/.test(f)).sort();
 
-/** The answer lines of a teacher's chapter: what sits between BEGIN and END SOLUTION, less blank lines and bare punctuation. */
+/**
+ * The answer lines of a teacher's chapter: what sits between BEGIN and END SOLUTION, less blank lines,
+ * bare punctuation, and lines the chapter also has outside its answers (such as `dl.setSeed(42);`).
+ */
 function answerLines(file: string): string[] {
   const lines: string[] = [];
+  const elsewhere = new Set<string>();
   for (const cell of read(file).cells) {
     let inside = false;
     for (const line of text(cell.source).split("\n")) {
       if (line.includes("BEGIN SOLUTION")) inside = true;
       else if (line.includes("END SOLUTION")) inside = false;
       else if (inside && /[A-Za-z0-9]/.test(line) && line.trim().length >= 8) lines.push(line.trim());
+      else if (!inside) elsewhere.add(line.trim());
     }
   }
-  return lines;
+  const answers = lines.filter((l) => !elsewhere.has(l));
+  assert.ok(answers.length >= 1, `${file}: no distinctive answer line to search for`);
+  return answers;
 }
 
 before(() => {
