@@ -137,3 +137,18 @@ export * from "./augment/image";
 export * from "./augment/noise";
 export * from "./augment/random-transform";
 export * from "./augment/resample";
+
+// exercise checks
+export { check, practiceReports } from "./check/index";
+export { exercise2_1Report } from "./check/exercise2-1";
+export { exercise2_2Report } from "./check/exercise2-2";
+export type { Exercise2_2Args } from "./check/exercise2-2";
+export { exercise2_3Report } from "./check/exercise2-3";
+export { exercise2_4Report } from "./check/exercise2-4";
+export type { Exercise2_4Frames } from "./check/exercise2-4";
+export { exercise4BReport } from "./check/exercise4-b";
+export type { Exercise4BArgs } from "./check/exercise4-b";
+export { exercise5AReport } from "./check/exercise5-a";
+export type { Exercise5AArgs } from "./check/exercise5-a";
+export { formatReport } from "./check/report";
+export type { CheckReport, CheckItem, CheckStatus } from "./check/report";

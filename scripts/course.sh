@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # One entry point for a fresh machine: installs what is missing, then runs a job.
 #   bash scripts/course.sh handouts   execute every chapter and write HTML handouts to handouts/
+#   bash scripts/course.sh student    the student edition in student/: answers stubbed, HTML handouts, a zip
 #   bash scripts/course.sh test       type-check, unit tests and notebook tests (fast mode)
 #   bash scripts/course.sh lab        open the chapters in JupyterLab
 #   bash scripts/course.sh setup      only install
@@ -95,6 +96,9 @@ setup_native() { node_modules/.bin/tsx scripts/setup-native-tensorflow.ts; node_
 
 setup() { setup_apt; setup_node; setup_python; setup_native; }
 
+# Arguments for the home page: link the student edition when `course.sh student` has written it.
+student_links() { [ -f student/handouts/index.html ] && echo "--student-dir student" || true; }
+
 export JUPYTER_PATH="$ROOT/jupyter${JUPYTER_PATH:+:$JUPYTER_PATH}"
 case "${1:-}" in
   setup) setup ;;
@@ -106,8 +110,26 @@ case "${1:-}" in
     # Full mode trains for real: one cell may run many minutes (chapter 8's 75 VNN epochs take ~11 min
     # on native TensorFlow and several times that on wasm), so a cell gets up to two hours here.
     .venv/bin/python scripts/run_notebooks.py --timeout 7200 --html-dir handouts --executed-dir handouts/notebooks "$@" notebooks/*.ipynb || status=$?
-    .venv/bin/python scripts/write_home_page.py --executed-dir handouts/notebooks --html-dir handouts
+    .venv/bin/python scripts/write_home_page.py --executed-dir handouts/notebooks --html-dir handouts $(student_links)
     echo "Handouts written to $ROOT/handouts/ (home page: handouts/index.html)"
+    exit $status
+    ;;
+  student)
+    setup
+    shift
+    # The chapters are the teacher's edition; the student's is written from them (answers replaced by
+    # stubs), executed as handed out (every check then says "not done yet"), and packed with the kit.
+    rm -rf student/notebooks student/handouts
+    .venv/bin/python scripts/make_student_edition.py --out student/notebooks
+    status=0
+    .venv/bin/python scripts/run_notebooks.py --timeout 7200 --html-dir student/handouts --executed-dir student/handouts/notebooks "$@" student/notebooks/*.ipynb || status=$?
+    .venv/bin/python scripts/write_home_page.py --executed-dir student/handouts/notebooks --html-dir student/handouts --edition student
+    .venv/bin/python scripts/make_student_zip.py --student-dir student
+    # The course home page links the student edition too, once both exist.
+    if [ -d handouts/notebooks ]; then
+      .venv/bin/python scripts/write_home_page.py --executed-dir handouts/notebooks --html-dir handouts $(student_links)
+    fi
+    echo "Student edition written to $ROOT/student/ (notebooks/, handouts/index.html, course-student-edition.zip)"
     exit $status
     ;;
   test) setup; npm test ;;

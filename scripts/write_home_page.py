@@ -18,6 +18,7 @@ import argparse
 import datetime as dt
 import html
 import json
+import os
 import re
 import sys
 from dataclasses import dataclass, field
@@ -325,7 +326,24 @@ def chapter_html(c: Chapter, solutions: list[Chapter]) -> str:
             f'<p class="teaches">{esc(c.summary)}</p><table class="facts">{facts}</table>{extra}</section>')
 
 
-def write_home_page(executed_dir: Path, html_dir: Path, out: Path) -> list[Chapter]:
+def editions_html(html_dir: Path, student_dir: Path, chapters: list[Chapter]) -> str:
+    """Links from the teacher's home page to the student edition (handouts without answers, and the zip)."""
+    rel = lambda p: os.path.relpath(p, html_dir).replace(os.sep, "/")
+    items = [f"<li>Teacher's edition: this page; the chapters' answers sit between <code>BEGIN SOLUTION</code> / "
+             f"<code>END SOLUTION</code> lines in <code>notebooks/</code>, and the longer worked solutions are linked under each chapter.</li>"]
+    index = student_dir / "handouts" / "index.html"
+    chapter_links = [link(rel(student_dir / "handouts" / f"{c.stem}.html"), c.number or c.stem)
+                     for c in chapters if c.solutions_of is None and (student_dir / "handouts" / f"{c.stem}.html").exists()]
+    items.append(f"<li>Student edition, without answers: {link(rel(index), 'its home page')}"
+                 + (f"; chapters {', '.join(chapter_links)}" if chapter_links else "") + "</li>")
+    zips = sorted(student_dir.glob("*.zip"))
+    if zips:
+        items.append(f"<li>{link(rel(zips[0]), 'The student edition as one zip')} to hand out "
+                     f"({zips[0].stat().st_size / 1e6:.1f} MB: the kit with the student notebooks and their handouts)</li>")
+    return f'<section class="editions" id="editions"><h2>Editions</h2><ul class="links">{"".join(items)}</ul></section>'
+
+
+def write_home_page(executed_dir: Path, html_dir: Path, out: Path, edition: str = "teacher", student_dir: Path | None = None) -> list[Chapter]:
     notebooks = sorted(executed_dir.glob("*.ipynb"))
     if not notebooks:
         raise SystemExit(f"no executed notebooks in {executed_dir}")
@@ -352,10 +370,17 @@ def write_home_page(executed_dir: Path, html_dir: Path, out: Path) -> list[Chapt
                f"{fmt_seconds(total)} in all). "
                + (f'<span class="bad">{len(failed)} stopped with an error.</span>' if failed else '<span class="ok">All ran without an error.</span>')
                + (f' <span class="bad">{len(over)} went over their memory budget.</span>' if over else ""))
+    title = "course handouts" if edition == "teacher" else "course handouts, student edition"
+    if edition == "student":
+        parts.insert(0, '<section class="editions" id="editions"><p>The student edition: each exercise cell says what to '
+                        'write (<code>YOUR CODE HERE</code>), and the cell after it checks the answer. Until then it says '
+                        '"not done yet".</p></section>')
+    if student_dir is not None:
+        parts.insert(0, editions_html(html_dir, student_dir, chapters))
     page = f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Deep learning in TypeScript: course handouts</title><style>{CSS}</style></head>
-<body><h1>Deep learning in TypeScript: course handouts</h1>
+<title>Deep learning in TypeScript: {title}</title><style>{CSS}</style></head>
+<body><h1>Deep learning in TypeScript: {title}</h1>
 <p class="sub" id="summary">{summary}</p>
 {''.join(parts)}
 <footer>Each title opens the chapter's handout, written from the same run. "Data" and "Backend" are what the
@@ -375,9 +400,11 @@ def main() -> int:
     parser.add_argument("--executed-dir", type=Path, default=ROOT / "handouts" / "notebooks")
     parser.add_argument("--html-dir", type=Path, default=ROOT / "handouts")
     parser.add_argument("--out", type=Path, help="default: <html-dir>/index.html")
+    parser.add_argument("--edition", choices=["teacher", "student"], default="teacher")
+    parser.add_argument("--student-dir", type=Path, help="link the student edition written there (scripts/course.sh student)")
     args = parser.parse_args()
     out = args.out or args.html_dir / "index.html"
-    chapters = write_home_page(args.executed_dir, args.html_dir, out)
+    chapters = write_home_page(args.executed_dir, args.html_dir, out, args.edition, args.student_dir)
     print(f"home page {out} ({len(chapters)} notebooks)")
     return 0
 

@@ -11,6 +11,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as os from "os";
 import { spawnSync } from "child_process";
+import { checkCells } from "./check-cells";
 
 const root = path.resolve(__dirname, "..", "..");
 const python = path.join(root, ".venv", "bin", "python");
@@ -26,7 +27,7 @@ function run(notebook: string, timeoutSeconds: number, env: Record<string, strin
   const file = path.join(executed, path.basename(notebook));
   const nb = fs.existsSync(file) ? fs.readFileSync(file, "utf8") : "";
   fs.rmSync(executed, { recursive: true, force: true });
-  return { status: r.status, out: `${r.stdout}\n${r.stderr}`, backendLine: backendLine(nb), warnings: nodeWarnings(nb) };
+  return { status: r.status, out: `${r.stdout}\n${r.stderr}`, backendLine: backendLine(nb), warnings: nodeWarnings(nb), executed: nb };
 }
 
 /** Warnings that reached the executed notebook's outputs: Node's (deprecations and the like), and ours when plots would lack text. */
@@ -87,6 +88,10 @@ for (const chapter of chapters) {
     assert.equal(r.status, 0, r.out);
     assert.deepEqual(r.warnings, [], `Node printed warnings into ${chapter}`);
     assert.match(r.backendLine, nativeExpected() ? /^Backend: tensorflow \(native TensorFlow/ : /^Backend: /, "backend line");
+    // The chapters are the teacher's edition: every exercise check must pass on the worked answer.
+    for (const { source, output } of checkCells(r.executed)) {
+      assert.match(output, /^Exercise [\d.A-Z]+ \(.*\): (all \d+ checks pass|the check passes)\./m, `${chapter}: ${source}\n${output}`);
+    }
   });
 }
 
