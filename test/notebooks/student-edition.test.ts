@@ -26,21 +26,24 @@ const chapters = fs.readdirSync(path.join(root, "notebooks")).filter((f) => /^\d
 
 /**
  * The answer lines of a teacher's chapter: what sits between BEGIN and END SOLUTION, less blank lines,
- * bare punctuation, and lines the chapter also has outside its answers (such as `dl.setSeed(42);`).
+ * bare punctuation, and lines whose text the chapter also has outside its answers (such as `dl.setSeed(42);`,
+ * or `batchSize: 100,` inside another cell's `{ batchSize: 100, shuffle: true }`): the search below looks
+ * for each line anywhere in the student's text, so a line is distinctive only if no other cell holds it.
  */
 function answerLines(file: string): string[] {
   const lines: string[] = [];
-  const elsewhere = new Set<string>();
+  const elsewhere: string[] = [];
   for (const cell of read(file).cells) {
     let inside = false;
     for (const line of text(cell.source).split("\n")) {
       if (line.includes("BEGIN SOLUTION")) inside = true;
       else if (line.includes("END SOLUTION")) inside = false;
       else if (inside && /[A-Za-z0-9]/.test(line) && line.trim().length >= 8) lines.push(line.trim());
-      else if (!inside) elsewhere.add(line.trim());
+      else if (!inside) elsewhere.push(line);
     }
   }
-  const answers = lines.filter((l) => !elsewhere.has(l));
+  const outside = elsewhere.join("\n");
+  const answers = lines.filter((l) => !outside.includes(l));
   assert.ok(answers.length >= 1, `${file}: no distinctive answer line to search for`);
   return answers;
 }
