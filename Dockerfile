@@ -11,6 +11,7 @@
 #   INSTALL_JUPYTERHUB  1: install jupyterhub (its jupyterhub-singleuser is what hubs start); 0: leave it out
 #   JUPYTERHUB_VERSION  match the hub's (Zero to JupyterHub 4.4.0 runs JupyterHub 5.5.0)
 #   PIP_INDEX_URL       a package index other than PyPI (e.g. a mounted mirror: file:///opt/pypi/simple)
+#   NPM_CONFIG_CAFILE   a CA bundle (mounted into the build) for an npm registry behind a TLS proxy
 #   NB_USER, NB_UID     the student's account (repo2docker passes its own; hubs expect uid 1000)
 #
 # The course is installed in /opt/course. Hubs mount a volume over the home folder, so the start
@@ -24,6 +25,9 @@ ARG EDITION=student
 ARG INSTALL_JUPYTERHUB=1
 ARG JUPYTERHUB_VERSION=5.5.0
 ARG PIP_INDEX_URL=
+# A CA file for npm, where the registry is reached through a TLS proxy (build-image.sh mounts the
+# host's; it is used during the build only and is not in the image).
+ARG NPM_CONFIG_CAFILE
 ENV DEBIAN_FRONTEND=noninteractive
 # Debian's node and npm only fetch the chosen Node LTS and a current npm from the npm registry.
 RUN apt-get update -qq \
@@ -35,11 +39,12 @@ WORKDIR /opt/course
 COPY package.json package-lock.json ./
 RUN node --version && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
 COPY requirements.txt requirements-tensorflow.txt ./
-# Jupyter in .venv as `course.sh setup` installs it. TensorFlow only lends its libtensorflow to the
+# Jupyter in .venv as `course.sh setup` installs it, and the classic `notebook` front end that Binder
+# can be set to start (and whose /tree URLs older links use). TensorFlow only lends its libtensorflow to the
 # native addon, so it goes into a venv of its own, of which the image keeps the two libraries.
 RUN python3 -m venv .venv && python3 -m venv /opt/tf \
  && idx="${PIP_INDEX_URL:+--index-url=$PIP_INDEX_URL}" \
- && .venv/bin/pip install -q --no-cache-dir $idx -r requirements.txt \
+ && .venv/bin/pip install -q --no-cache-dir $idx -r requirements.txt notebook==7.6.3 \
  && if [ "$INSTALL_JUPYTERHUB" = 1 ]; then .venv/bin/pip install -q --no-cache-dir $idx "jupyterhub==${JUPYTERHUB_VERSION}"; fi \
  && /opt/tf/bin/pip install -q --no-cache-dir $idx -r requirements-tensorflow.txt
 COPY . .

@@ -44,6 +44,11 @@ if command -v podman >/dev/null; then
     export CONTAINERS_CONF=$PWD/tmp/podman/containers.conf
   fi
   command -v runc >/dev/null && engine+=(--runtime runc)
+  # Where the host's npm reaches the registry through a TLS proxy with its own CA, so does the build.
+  cafile=$(npm config get cafile 2>/dev/null || true)
+  if [ -n "$cafile" ] && [ "$cafile" != null ] && [ "$cafile" != undefined ] && [ -f "$cafile" ]; then
+    args+=(-v "$cafile:/etc/ssl/build-ca.crt:ro" --build-arg NPM_CONFIG_CAFILE=/etc/ssl/build-ca.crt)
+  fi
   if [ -d /opt/pypi/simple ]; then
     args+=(-v /opt/pypi:/opt/pypi:ro --build-arg PIP_INDEX_URL=file:///opt/pypi/simple)
     if [ "$hub" = 1 ] && [ ! -d /opt/pypi/simple/jupyterhub ]; then
