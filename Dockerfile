@@ -40,21 +40,21 @@ COPY package.json package-lock.json ./
 RUN node --version && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
 COPY requirements.txt requirements-tensorflow.txt ./
 # Jupyter in .venv as `course.sh setup` installs it, and the classic `notebook` front end that Binder
-# can be set to start (and whose /tree URLs older links use). TensorFlow only lends its libtensorflow to the
-# native addon, so it goes into a venv of its own, of which the image keeps the two libraries.
-RUN python3 -m venv .venv && python3 -m venv /opt/tf \
+# can be set to start (and whose /tree URLs older links use). TensorFlow only lends its libtensorflow
+# to the native addon, so it goes into a venv of its own, of which the image keeps two libraries.
+RUN python3 -m venv .venv && python3 -m venv .venv-tensorflow \
  && idx="${PIP_INDEX_URL:+--index-url=$PIP_INDEX_URL}" \
  && .venv/bin/pip install -q --no-cache-dir $idx -r requirements.txt notebook==7.6.3 \
  && if [ "$INSTALL_JUPYTERHUB" = 1 ]; then .venv/bin/pip install -q --no-cache-dir $idx "jupyterhub==${JUPYTERHUB_VERSION}"; fi \
- && /opt/tf/bin/pip install -q --no-cache-dir $idx -r requirements-tensorflow.txt
+ && .venv-tensorflow/bin/pip install -q --no-cache-dir $idx -r requirements-tensorflow.txt
 COPY . .
 # Native TensorFlow: the addon build `course.sh setup` runs; the image is refused without it. Then
-# /opt/tf keeps only the two libraries the addon loads (at the same paths, which its links name).
-RUN node_modules/.bin/tsx scripts/setup-native-tensorflow.ts --venv /opt/tf \
+# .venv-tensorflow keeps only the two libraries the addon loads, at the paths its links name.
+RUN node_modules/.bin/tsx scripts/setup-native-tensorflow.ts --venv .venv-tensorflow \
  && node -e 'const s=require("./node_modules/.course-native-tensorflow.json"); if(!s.ok){console.error(s.reason);process.exit(1)}' \
- && tf=$(echo /opt/tf/lib/python3*/site-packages/tensorflow) && mkdir /opt/tf-keep \
- && mv "$tf"/libtensorflow_cc.so.2 "$tf"/libtensorflow_framework.so.2 /opt/tf-keep/ \
- && rm -rf /opt/tf && mkdir -p "$tf" && mv /opt/tf-keep/* "$tf"/ && rmdir /opt/tf-keep
+ && tf=$(echo .venv-tensorflow/lib/python3*/site-packages/tensorflow) \
+ && mkdir /tmp/keep && mv "$tf"/libtensorflow_cc.so.2 "$tf"/libtensorflow_framework.so.2 /tmp/keep/ \
+ && rm -rf .venv-tensorflow && mkdir -p "$tf" && mv /tmp/keep/* "$tf"/ && rmdir /tmp/keep
 # The stand-in data sets at full scale (what the chapters read by default) and the student edition.
 RUN node_modules/.bin/tsx deploy/image/generate-stand-ins.ts \
  && bash deploy/image/prepare-course.sh "$EDITION"
@@ -64,13 +64,13 @@ ARG NB_USER=jovyan
 ARG NB_UID=1000
 ARG EDITION=student
 ENV DEBIAN_FRONTEND=noninteractive
-# python3 runs Jupyter; fonts for the plots' text; Fashion-MNIST for chapter 10; tini reaps kernels.
+# python3 runs Jupyter; fonts for the plots' text (fontconfig-config: resvg finds system fonts through its
+# fonts.conf); Fashion-MNIST for chapter 10; tini reaps kernels.
 RUN apt-get update -qq \
- && apt-get install -y -qq --no-install-recommends ca-certificates python3 fonts-dejavu-core dataset-fashion-mnist tini >/dev/null \
+ && apt-get install -y -qq --no-install-recommends ca-certificates python3 fonts-dejavu-core fontconfig-config dataset-fashion-mnist tini >/dev/null \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --create-home --uid "${NB_UID}" --user-group --groups users --shell /bin/bash "${NB_USER}"
 COPY --from=build /opt/node /opt/node
-COPY --from=build /opt/tf /opt/tf
 COPY --from=build /opt/course /opt/course
 COPY deploy/image/course-start deploy/image/course_home.py /usr/local/bin/
 ENV USER=${NB_USER} \

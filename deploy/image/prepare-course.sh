@@ -10,13 +10,17 @@ edition=${1:-}
 case "$edition" in
   teacher) ;;
   student)
-    # The student edition (chapters without answers) is written by `course.sh student`.
-    bash scripts/course.sh student
-    src=student/notebooks
-    [ -d "$src" ] || src=student
-    compgen -G "$src/*.ipynb" >/dev/null || { echo "prepare-course: course.sh student wrote no notebooks in $src" >&2; exit 1; }
-    rm -rf notebooks && mkdir notebooks && cp "$src"/*.ipynb notebooks/ && rm -rf student
-    # Nothing with answers stays in the image: the solutions notebooks go too.
+    # The student edition: every answer replaced by a stub, solutions notebooks left out. This is the
+    # first step of `course.sh student`, which goes on to execute every chapter in full (hours of
+    # training) for its handouts: the image needs only the notebooks.
+    [ -f scripts/make_student_edition.py ] || {
+      echo "prepare-course: scripts/make_student_edition.py (the student edition) is not in this tree yet; build with EDITION=teacher" >&2
+      exit 1
+    }
+    .venv/bin/python scripts/make_student_edition.py --out student/notebooks
+    compgen -G "student/notebooks/*.ipynb" >/dev/null || { echo "prepare-course: the student edition has no notebooks" >&2; exit 1; }
+    rm -rf notebooks && mv student/notebooks notebooks && rm -rf student
+    # Nothing with answers stays in the image.
     rm -f notebooks/solutions-*.ipynb
     ;;
   *) echo "prepare-course: the edition is student or teacher, not '$edition'" >&2; exit 2 ;;
