@@ -79,3 +79,26 @@ test("a student's container runs chapter 1 through JupyterLab, offline, on nativ
     fs.rmSync(home, { recursive: true, force: true });
   }
 });
+
+test("the stand-in data sets are in place for the student: found complete, nothing redrawn", { skip }, () => {
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), "course-home-volume-"));
+  fs.chownSync(home, 0, 100);
+  fs.chmodSync(home, 0o2775);
+  try {
+    // The entry point copies the course, then runs the command given, here in ~/course.
+    const r = podman([
+      "run", "--rm", "--network", "none", "--user", "1000", "--group-add", "100", "-v", `${home}:/home/jovyan`,
+      "-v", `${path.join(root, "test", "image")}:/test:ro`, image,
+      "sh", "-c", "cd ~/course && cp /test/stand-ins-in-place.ts . && node_modules/.bin/tsx stand-ins-in-place.ts",
+    ], 600_000);
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+    const report = JSON.parse(r.stdout.trim().split("\n").pop() || "{}");
+    assert.equal(report.rick, "up to date");
+    assert.equal(report.chip, "up to date");
+    assert.equal(report.cifar, "data/deer-frogs-trucks");
+    // Nothing was written beside the linked data sets (no lock, no aside folder, no new scale).
+    assert.deepEqual(fs.readdirSync(path.join(home, "course", "data")).sort(), ["ChIP", "README.md", "RickandMorty", "deer-frogs-trucks"]);
+  } finally {
+    fs.rmSync(home, { recursive: true, force: true });
+  }
+});
