@@ -30,6 +30,7 @@ export * from "./data/dna/n-filter";
 export * from "./data/dna/one-hot";
 export * from "./data/dna/planted-sites";
 export * from "./data/dna/shift-augment";
+export { baseComposition, COMPOSITION_FEATURES } from "./data/dna/composition";
 export * from "./data/flowers/flowers17";
 export * from "./data/images/duplicates";
 export * from "./data/images/flow-from-directory";
@@ -58,6 +59,7 @@ export * from "./data/split";
 
 // io
 export * from "./io/keras/course-models";
+export { kerasFlatten } from "./io/keras/keras-translate";
 export * from "./io/keras/load";
 export * from "./io/keras/write";
 export * from "./io/model-files";
@@ -69,6 +71,8 @@ export * from "./training/model-checkpoint";
 export * from "./training/trained-models";
 export * from "./training/trained-autoencoders";
 export * from "./training/interrupt";
+export { resumableTraining, ResumableTraining, saveTrainingState, loadTrainingState, readTrainingState } from "./training/resumable";
+export type { ResumableTrainingArgs, TrainingStateHeader } from "./training/resumable";
 
 // models
 export * from "./models/input-adapter";
@@ -76,6 +80,8 @@ export * from "./models/linear-regression";
 export * from "./models/stochastic-predict";
 export * from "./models/transfer";
 export * from "./models/variational";
+export { dnaCnn } from "./models/course-architectures";
+export { dnaMultiWidthCnn, dnaContextCnn, DNA_FILTER_WIDTHS } from "./models/dna-functional";
 
 // display
 export * from "./display/colormap";
@@ -88,10 +94,14 @@ export * from "./display/svg";
 export * from "./display/training-progress";
 export * from "./display/duration";
 export * from "./display/work-progress";
+export { summary, summaryOf, summaryText, summaryHtml, kerasLayerName, kerasModelName } from "./display/summary";
+export type { ModelSummary, SummaryRow, SummaryOptions } from "./display/summary";
 
 // plotting
 export * from "./plotting/charts";
 export * from "./plotting/history";
+export { loess, evenGrid } from "./plotting/loess";
+export type { LoessOptions } from "./plotting/loess";
 export * from "./plotting/plotly";
 export * from "./plotting/r-boxplot";
 export * from "./plotting/sequence-logo";

@@ -120,6 +120,31 @@ def branched_functional():
     return keras.Model(x, y)
 
 
+def course_densemodel():
+    """The course's densemodel.h5 (R keras 2.7, chapter 1's gap section): layer_flatten(input_shape = 1)
+    first, which Keras accepts on a flat input and tf.js's own Flatten refuses."""
+    return sequential((1,), [L.Flatten(), L.Dense(10, activation="relu"), L.Dense(20, activation="relu"),
+                             L.Dense(1, activation="linear")])
+
+
+def flatten_functional():
+    """Flatten on a flat input inside a functional model."""
+    x = keras.Input(shape=(5,))
+    y = L.Dense(3, activation="tanh")(L.Flatten()(x))
+    return keras.Model(x, y)
+
+
+def keras_only_settings():
+    """Settings Keras accepts and tf.js refuses as they stand: weight constraints, a Dropout noise
+    shape, and the activation layers LeakyReLU / ReLU(max_value) / ELU / Softmax."""
+    C = keras.constraints
+    return sequential((8, 8, 2), [
+        L.Conv2D(4, 3, kernel_constraint=C.NonNeg(), bias_constraint=C.UnitNorm()), L.LeakyReLU(negative_slope=0.1),
+        L.Dropout(0.3, noise_shape=(None, 1, 1, 4)), L.Flatten(),
+        L.Dense(8, kernel_constraint=C.MaxNorm(2.0)), L.ReLU(max_value=0.5),
+        L.Dense(6, kernel_constraint=C.MinMaxNorm(0.5, 1.5)), L.ELU(), L.Dense(3), L.Softmax()])
+
+
 # id -> builder (the tests pair each id with its lib/models/course-architectures.ts builder)
 ARCHITECTURES = {
     "regression-dense": regression_dense,
@@ -134,6 +159,10 @@ ARCHITECTURES = {
     "mnist-convnet": mnist_convnet,
     "mnist-dense-functional": mnist_dense_functional,
     "branched-functional": branched_functional,
+    # Files Keras loads that tf.js's own layers refuse (lib/io/keras/keras-translate.ts)
+    "course-densemodel": course_densemodel,
+    "flatten-functional": flatten_functional,
+    "keras-only-settings": keras_only_settings,
 }
 
 

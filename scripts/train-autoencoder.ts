@@ -7,6 +7,13 @@
  *        [--train-frames 1024] [--val-frames 128] [--batch-size 32] [--seed 12345]
  *        [--noise-sd 0.15] [--noise-seed 7] [--out DIR]
  *   npx tsx scripts/train-autoencoder.ts [--task T] --out DIR --readme-only
+ *        [--state FILE] [--continue]
+ *
+ * Resuming: after every epoch the whole training state (weights, Adam's moments, the random stream,
+ * the batch order) goes to --state (default data/models/<out folder's name>-state.bin); run the same
+ * command with a larger --epochs and training goes on as if it had not stopped. --continue starts,
+ * when there is no state file yet, from the model already in --out (its weights and history; Adam's
+ * moments and that run's batch order were not saved, so that one step restarts them).
  *
  * Data: chapter 3's frames (Rick only, Morty only, neither), which are what the course's autoencoder
  * learnt from: the course's own when $RICK_MORTY_DATA points at them, else the generated stand-in at
@@ -37,6 +44,8 @@ import { splitIndices, takeRows } from "../lib/data/split";
 import { modelCheckpoint } from "../lib/training/model-checkpoint";
 import { EpochBudget } from "../lib/training/epoch-budget";
 import { addGaussianNoise } from "../lib/augment/noise";
+import { resumableTraining } from "../lib/training/resumable";
+import { loadModel } from "../lib/io/model-files";
 
 interface Args {
   task: AutoencoderTask;
@@ -50,10 +59,15 @@ interface Args {
   noiseSeed: number;
   out: string;
   readmeOnly: boolean;
+  state: string;
+  continueFrom: boolean;
 }
 
 interface TrainingInfo extends AutoencoderInfo {
   description: string;
+  /** Epochs of an earlier run this one continued from (its Adam moments and batch order were not saved). */
+  continuedAfter?: number;
+  state?: string;
   epochsPlanned: number;
   minutesPlanned: number;
   valMseOfInputs: number | null;
@@ -62,7 +76,7 @@ interface TrainingInfo extends AutoencoderInfo {
 function parseArgs(argv: readonly string[]): Args {
   const a: Args = {
     task: "autoencoder", epochs: 25, minutes: 25, trainFrames: 1024, valFrames: 128, batchSize: 32, seed: 12345,
-    noiseSd: 0.15, noiseSeed: 7, out: "", readmeOnly: false,
+    noiseSd: 0.15, noiseSeed: 7, out: "", readmeOnly: false, state: "", continueFrom: false,
   };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
@@ -90,9 +104,11 @@ function parseArgs(argv: readonly string[]): Args {
     else if (flag === "--noise-seed") a.noiseSeed = num();
     else if (flag === "--out") a.out = value();
     else if (flag === "--readme-only") a.readmeOnly = true;
+    else if (flag === "--state") a.state = value();
+    else if (flag === "--continue") a.continueFrom = true;
     else if (flag === "--help" || flag === "-h") {
       console.log("usage: train-autoencoder [--task autoencoder|denoising] [--minutes M] [--epochs N] [--train-frames N] " +
-        "[--val-frames N] [--batch-size N] [--seed N] [--noise-sd S] [--noise-seed N] [--out DIR] [--readme-only]");
+        "[--val-frames N] [--batch-size N] [--seed N] [--noise-sd S] [--noise-seed N] [--out DIR] [--readme-only] [--state FILE] [--continue]");
       process.exit(0);
     } else throw new Error(`unknown argument ${flag} (try --help)`);
   }
@@ -110,6 +126,7 @@ export function readmeText(info: TrainingInfo, out: string): string {
     ` --train-frames ${info.trainFrames} --val-frames ${info.valFrames} --batch-size ${info.batchSize} --seed ${info.seed}` +
     (denoise && info.noise ? ` --noise-sd ${info.noise.stddev} --noise-seed ${info.noise.seed}` : "") +
     ` --epochs ${info.epochsRun} --minutes 600`;
+  const firstFlags = flags.replace(/ --epochs \d+/, ` --epochs ${info.continuedAfter}`);
   return [
     `# ${out.split(path.sep).join("/")} — chapter 7's ${denoise ? "denoising autoencoder (exercise 2.4)" : "convolutional autoencoder"}, trained for longer`,
     "",
@@ -129,6 +146,9 @@ export function readmeText(info: TrainingInfo, out: string): string {
       `${info.minutes.toFixed(1)} minutes in all` + (info.secondsPerEpoch ? `, about ${info.secondsPerEpoch.toFixed(0)} s per epoch` : ""),
     `- Saved weights: epoch ${info.bestEpoch}, the lowest validation MSE, **${f(info.bestValMse)}** (PSNR ${db(info.bestValMse)})` +
       (denoise ? `; the noisy inputs themselves are at MSE ${f(info.valMseOfInputs)} (${db(info.valMseOfInputs)}) from the clean frames` : ""),
+    ...(info.continuedAfter ? [`- Epochs 1–${info.continuedAfter} come from a first run; the rest continued from its saved model ` +
+      "(`--continue`: weights and history; Adam's moments and the batch order of that first run had not been saved, so they " +
+      `started afresh at epoch ${info.continuedAfter + 1}); from then on every epoch saved the full training state, so later runs resumed exactly`] : []),
     "",
     "| epoch | loss | mse | val_loss | val_mse |",
     "|---|---|---|---|---|",
@@ -142,7 +162,11 @@ export function readmeText(info: TrainingInfo, out: string): string {
     "CPUs may differ in the last digits; `--epochs` alone fixes the length, `--minutes` is only a ceiling):",
     "",
     "```bash",
-    `npx tsx scripts/train-autoencoder.ts${flags}`,
+    ...(info.continuedAfter
+      ? [`npx tsx scripts/train-autoencoder.ts${firstFlags}`,
+        `npx tsx scripts/train-autoencoder.ts${flags} --continue`,
+        `# stopped early? run the second command again: it resumes from ${info.state} (weights, Adam, batch order)`]
+      : [`npx tsx scripts/train-autoencoder.ts${flags}`]),
     "```",
     "",
   ].join("\n");
@@ -195,14 +219,39 @@ async function main(): Promise<void> {
   console.log(`autoencoder with ${model.countParams()} parameters; up to ${args.epochs} epochs or ${args.minutes} minutes`);
 
   fs.mkdirSync(args.out, { recursive: true });
+  if (args.state === "") args.state = path.join("data", "models", `${path.basename(path.resolve(args.out))}-state.bin`);
+  const resume = resumableTraining({ file: args.state });
+  setSeed(args.seed); // the batch order's stream (a resumed run restores the saved one instead)
+  let initialEpoch = await resume.restore(model);
+  const earlierFile = path.join(args.out, "training.json");
+  const earlier = fs.existsSync(earlierFile) ? (JSON.parse(fs.readFileSync(earlierFile, "utf8")) as TrainingInfo) : null;
+  let continuedAfter = initialEpoch > 0 ? earlier?.continuedAfter : undefined;
+  if (initialEpoch > 0) console.log(`resuming from ${args.state} after epoch ${initialEpoch}`);
+  else if (args.continueFrom) {
+    if (earlier === null || !fs.existsSync(path.join(args.out, "model.json"))) throw new Error(`--continue: no model and training.json in ${args.out}`);
+    const saved = await loadModel(args.out);
+    model.setWeights(saved.getWeights());
+    saved.dispose();
+    resume.history = earlier.history;
+    initialEpoch = resume.epochsDone = earlier.epochsRun;
+    continuedAfter = initialEpoch;
+    setSeed(args.seed + initialEpoch); // that run's stream was not saved: go on with a stated one
+    console.log(`continuing ${args.out} after its epoch ${initialEpoch} (weights and history; Adam and batch order afresh)`);
+  }
+  const minutesBefore = initialEpoch > 0 && earlier ? earlier.minutes : 0;
+  const runStarted = Date.now();
   const checkpoint = modelCheckpoint({ filepath: args.out, monitor: "val_mse", verbose: true });
+  const prevVal = resume.history.val_mse ?? [];
+  if (prevVal.length > 0) {
+    checkpoint.best = Math.min(...prevVal);
+    checkpoint.bestEpoch = prevVal.indexOf(checkpoint.best);
+  }
   // The machine may be shared: judge the next epoch by the last one, not by the slowest so far.
   const budget = new EpochBudget({
     epochs: args.epochs, minutes: args.minutes, startedAt: started, onEpoch: () => writeInfo(), judgeBy: "last", digits: 5, firstEpochEvery: 4,
   });
-  const history = budget.history;
-
   const writeInfo = (): void => {
+    const history = resume.history;
     const best = checkpoint.bestEpoch;
     const info: TrainingInfo = {
       description: `Chapter 7 ${denoise ? "denoising autoencoder" : "autoencoder"} trained by scripts/train-autoencoder.ts on ` +
@@ -221,11 +270,13 @@ async function main(): Promise<void> {
       batchSize: args.batchSize,
       epochsPlanned: args.epochs,
       minutesPlanned: args.minutes,
-      epochsRun: budget.epochsRun,
+      epochsRun: budget.epochsRun || initialEpoch,
       bestEpoch: best + 1,
       bestValMse: history.val_mse?.[best] ?? null,
       valMseOfInputs,
-      minutes: (Date.now() - started) / 60_000,
+      minutes: minutesBefore + (Date.now() - runStarted) / 60_000,
+      continuedAfter,
+      state: args.state,
       secondsPerEpoch: budget.medianEpochSeconds(),
       ...(denoise ? { noise } : {}),
       history,
@@ -235,15 +286,19 @@ async function main(): Promise<void> {
   };
 
 
-  setSeed(args.seed);
-  await model.fit(trainX, trainY, {
+  // The rows in the order the earlier run's shuffles left them (input = target for the plain autoencoder).
+  const [fitX] = resume.inBatchOrder([trainX]);
+  const fitY = denoise ? resume.inBatchOrder([trainY])[0] : fitX;
+  await model.fit(fitX, fitY, {
     epochs: args.epochs,
+    initialEpoch,
     batchSize: args.batchSize,
     validationData: [valX, valY],
     shuffle: true,
     verbose: 0,
-    callbacks: [checkpoint, budget],
+    callbacks: [checkpoint, resume, budget],
   });
+  tf.dispose(denoise ? [fitX, fitY] : [fitX]);
   writeInfo();
   console.log(`best val_mse ${checkpoint.best.toFixed(5)} at epoch ${checkpoint.bestEpoch + 1}; saved in ${args.out}; ` +
     `${((Date.now() - started) / 60_000).toFixed(1)} minutes`);

@@ -29,6 +29,14 @@ export interface RngOptions {
   sampleKind?: SampleKind;
 }
 
+/** Everything a generator needs to go on exactly where it stopped (for resumable training). */
+export interface RngState {
+  mt: number[];
+  mti: number;
+  spareNormal: number | null;
+  sampleKind: SampleKind;
+}
+
 /** A generator with its own state; pass one around wherever code needs injectable randomness. */
 export class Rng {
   private readonly mt = new Uint32Array(N);
@@ -54,6 +62,31 @@ export class Rng {
       this.mt[j] = s;
     }
     this.mti = N;
+  }
+
+  /** A copy of the generator's state; `Rng.fromState` continues the same stream. */
+  getState(): RngState {
+    return { mt: Array.from(this.mt), mti: this.mti, spareNormal: this.spareNormal, sampleKind: this.sampleKind };
+  }
+
+  /** A generator that continues the stream `getState` captured. */
+  static fromState(state: RngState): Rng {
+    const r = new Rng(0, { sampleKind: state?.sampleKind });
+    r.setState(state);
+    return r;
+  }
+
+  /** Continue, in this generator, the stream `getState` captured (same sample kind). */
+  setState(state: RngState): void {
+    const ok = state !== null && typeof state === "object" && Array.isArray(state.mt) && state.mt.length === N &&
+      state.mt.every((v) => Number.isInteger(v) && v >= 0 && v <= 0xffffffff) &&
+      Number.isInteger(state.mti) && state.mti >= 0 && state.mti <= N &&
+      (state.spareNormal === null || Number.isFinite(state.spareNormal));
+    if (!ok) throw new Error("Rng.fromState: not a generator state (expected mt: 624 words, mti in 0..624, spareNormal)");
+    if (state.sampleKind !== this.sampleKind) throw new Error(`Rng.setState: a ${state.sampleKind} state for a ${this.sampleKind} generator`);
+    this.mt.set(state.mt);
+    this.mti = state.mti;
+    this.spareNormal = state.spareNormal;
   }
 
   private nextUint32(): number {
@@ -178,6 +211,20 @@ export function setSeed(seed: number, options: RngOptions = {}): Rng {
 /** Gives `Math.random` back to the JavaScript engine (undoes the routing done by `setSeed`). */
 export function restoreMathRandom(): void {
   Math.random = nativeMathRandom;
+}
+
+/** The shared stream's state when `Math.random` is routed through it (after `setSeed`), else null. */
+export function seededStreamState(): RngState | null {
+  return Math.random === nativeMathRandom ? null : globalRng.getState();
+}
+
+/** Continues the shared stream from a state `seededStreamState` gave, and routes `Math.random` through it. */
+export function restoreSeededStream(state: RngState): Rng {
+  // In place when it can, so a generator someone holds (setSeed's return value) stays the shared one.
+  if (state?.sampleKind === globalRng.sampleKind) globalRng.setState(state);
+  else globalRng = Rng.fromState(state);
+  Math.random = () => globalRng.unif();
+  return globalRng;
 }
 
 /** The shared generator that `setSeed` resets; the R-like functions below draw from it. */

@@ -46,9 +46,15 @@ test("no course file: null, and one line saying the notebook's model is used", a
   fs.rmSync(root, { recursive: true, force: true });
 });
 
-test("the course's densemodel.h5 in its data folder is loaded, said so, and predicts as Keras did", { skip }, async () => {
+function denseStack(units: number[]): tf.Sequential {
+  const m = tf.sequential();
+  units.forEach((u, i) => m.add(tf.layers.dense({ units: u, activation: i === units.length - 1 ? "linear" : "relu", ...(i === 0 ? { inputShape: [1] } : {}) })));
+  return m;
+}
+
+test("the course's densemodel.h5 (R keras layout, a Flatten on the flat input first) is loaded, said so, and predicts as Keras did", { skip }, async () => {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), "course-"));
-  const fx = fixture("regression-dense");
+  const fx = fixture("course-densemodel");
   const target = courseModelPath(root, "densemodel.h5");
   assert.equal(target, path.join(root, "data", "models", "densemodel.h5"));
   fs.mkdirSync(path.dirname(target), { recursive: true });
@@ -56,13 +62,34 @@ test("the course's densemodel.h5 in its data folder is loaded, said so, and pred
   const before = tf.memory().numTensors;
   const { value, lines } = await capture(() => loadCourseModel(root, "densemodel.h5"));
   assert.ok(value !== null);
-  assert.match(lines[0], /Using the course's own densemodel\.h5 .*Dense → Dense → Dense, 12,441 parameters/);
+  assert.match(lines[0], /Using the course's own densemodel\.h5 .*Flatten → Dense → Dense → Dense, 261 parameters/);
   const x = fx.input();
   const y = value.model.predict(x) as tf.Tensor;
   assert.ok(maxAbsDiff(await y.data(), fx.expected) <= 1e-5);
   tf.dispose([x, y]);
   value.model.dispose();
   assert.equal(tf.memory().numTensors, before);
+  fs.rmSync(root, { recursive: true, force: true });
+});
+
+test("like: the course's file is used where it holds the chapter's network, told by its weight shapes", { skip }, async () => {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), "course-"));
+  const target = courseModelPath(root, "densemodel.h5");
+  fs.mkdirSync(path.dirname(target), { recursive: true });
+  fs.copyFileSync(path.join(fixture("course-densemodel").dir, "model-k2.h5"), target);
+  const first = denseStack([100, 120, 1]); // chapter 1's first network: not what the file holds
+  const gap = denseStack([10, 20, 1]); // the gap section's network, without the course's no-op Flatten
+  const before = tf.memory().numTensors;
+  const other = await capture(() => loadCourseModel(root, "densemodel.h5", { like: first }));
+  assert.equal(other.value, null);
+  assert.match(other.lines[0], /densemodel\.h5 holds another network \(Flatten → Dense → Dense → Dense, 261 parameters\) than this one \(12,441 parameters\): using the model trained in this notebook/);
+  assert.equal(tf.memory().numTensors, before, "the unused course model is disposed");
+  const same = await capture(() => loadCourseModel(root, "densemodel.h5", { like: gap }));
+  assert.ok(same.value !== null);
+  assert.match(same.lines[0], /Using the course's own densemodel\.h5/);
+  same.value.model.dispose();
+  first.dispose();
+  gap.dispose();
   fs.rmSync(root, { recursive: true, force: true });
 });
 

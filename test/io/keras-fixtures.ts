@@ -12,6 +12,7 @@ import * as path from "path";
 import { spawnSync } from "child_process";
 import * as arch from "../../lib/models/course-architectures";
 import { withFolderLock } from "../../lib/data/folder-lock";
+import { kerasFlatten } from "../../lib/io/keras/keras-translate";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 export const SCRIPT = path.join(ROOT, "scripts", "make-keras-fixtures.py");
@@ -19,7 +20,7 @@ export const FIXTURES = path.join(ROOT, "data", "cache", "keras-fixtures");
 const PYTHON = path.join(ROOT, ".venv", "bin", "python");
 
 /** Each fixture id and the library definition it mirrors (null for the functional ones). */
-export const ARCHITECTURES: { id: string; build: (() => tf.Sequential) | null }[] = [
+export const ARCHITECTURES: { id: string; build: (() => tf.Sequential) | null; sequential?: boolean }[] = [
   { id: "regression-dense", build: arch.regressionDense },
   { id: "rick-dense", build: arch.rickDense },
   { id: "rick-cnn", build: () => arch.rickCnn() },
@@ -32,7 +33,21 @@ export const ARCHITECTURES: { id: string; build: (() => tf.Sequential) | null }[
   { id: "mnist-convnet", build: arch.mnistConvnet },
   { id: "mnist-dense-functional", build: null },
   { id: "branched-functional", build: null },
+  // Files Keras loads and tf.js's own layers refuse as they stand (lib/io/keras/keras-translate.ts).
+  { id: "course-densemodel", build: courseDensemodel },
+  { id: "flatten-functional", build: null },
+  { id: "keras-only-settings", build: null, sequential: true },
 ];
+
+/** The course's densemodel.h5 as R keras built it: a Flatten on the one-number input first. */
+function courseDensemodel(): tf.Sequential {
+  const m = tf.sequential();
+  m.add(kerasFlatten({ inputShape: [1] }));
+  m.add(tf.layers.dense({ units: 10, activation: "relu" }));
+  m.add(tf.layers.dense({ units: 20, activation: "relu" }));
+  m.add(tf.layers.dense({ units: 1, activation: "linear" }));
+  return m;
+}
 
 let kerasCheck: string | null | undefined;
 

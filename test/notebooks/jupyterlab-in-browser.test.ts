@@ -123,7 +123,7 @@ test("JupyterLab in Chromium: chapter 1 runs cleanly with live progress and char
     assert.equal(fit!.outputs[0].decoded, 1, "the final panel is a decoded picture");
 
     // Vega-Lite charts: drawn by JupyterLab's Vega renderer, not shown as text.
-    const chartCells = cells.filter((c) => c.source.includes("showVegaLite") || c.source.includes("plotHistory"));
+    const chartCells = cells.filter((c) => c.source.includes("showVegaLite") || c.source.includes("plotHistory") || c.source.includes("dl.plot("));
     assert.ok(chartCells.length >= 3, "chapter 1 has its charts");
     for (const c of chartCells) {
       const vl = c.outputs.filter((o) => o.mime === "vega-embed");

@@ -2,7 +2,10 @@ import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { DisplayMessage, setDisplaySink } from "../../lib/display/mime";
-import { historyChart, historyValues, plotHistory } from "../../lib/plotting/history";
+import { finalEpochText, historyChart, historyValues, plotHistory } from "../../lib/plotting/history";
+import { loess } from "../../lib/plotting/loess";
+
+const loessAt = (y: number[], at: number[]) => loess(y.map((_, i) => i + 1), y, at);
 import { vegaLiteToSvg } from "../../lib/plotting/vegalite";
 
 tf.enableProdMode();
@@ -50,4 +53,32 @@ test("plotHistory shows a chart", async () => {
   }
   assert.equal(sent.length, 1);
   assert.ok("image/png" in sent[0].data && "application/vnd.vegalite.v5+json" in sent[0].data);
+});
+
+test("as R keras draws it: points for every epoch, a LOESS smooth from ten epochs on, ggplot's colours", () => {
+  const loss = [0.9, 0.7, 0.6, 0.52, 0.47, 0.44, 0.41, 0.4, 0.38, 0.37, 0.36, 0.355];
+  const short = historyChart({ loss: loss.slice(0, 9), val_loss: loss.slice(0, 9) });
+  const shortRows = (short.data as { values: (Row & { kind: string })[] }).values;
+  assert.ok(shortRows.every((r) => r.kind === "point"), "under ten epochs: points only, as R");
+  const spec = historyChart({ loss, val_loss: loss.map((v) => v + 0.1) });
+  const rows = (spec.data as { values: (Row & { kind: string })[] }).values;
+  const smooth = rows.filter((r) => r.kind === "smooth" && r.data === "training");
+  assert.equal(smooth.length, 80, "ggplot2 evaluates the smooth at 80 points");
+  assert.equal(smooth[0].epoch, 1);
+  assert.equal(smooth[79].epoch, 12);
+  const expected = loessAt(loss, [1, 12]);
+  assert.ok(Math.abs(smooth[0].value - expected[0]) < 1e-12 && Math.abs(smooth[79].value - expected[1]) < 1e-12);
+  const layers = (spec.spec as { layer: { encoding: Record<string, { scale?: { range: string[] } }> }[] }).layer;
+  assert.deepEqual(layers[1].encoding.fill.scale!.range, ["#F8766D", "#00BFC4"]);
+  assert.equal(historyChart({ loss }, { smooth: false }).data && (historyChart({ loss }, { smooth: false }).data as { values: Row[] }).values.length, 12);
+});
+
+test("the Final epoch lines: R's layout (names right-aligned, 4 significant digits), training then validation", () => {
+  const text = finalEpochText({ val_loss: [0.5, 0.04445], val_accuracy: [0.9, 0.98771], loss: [0.6, 0.046321], accuracy: [0.8, 0.98531] });
+  assert.equal(text, ["", "Final epoch (plot to see history):", "        loss: 0.04632", "    accuracy: 0.9853", "    val_loss: 0.04445", "val_accuracy: 0.9877"].join("\n"));
+  assert.match(finalEpochText({ loss: [1234.5678] }), /loss: 1,235$/);
+  // tf.js's camelCase metric names are written as Keras writes them.
+  assert.match(finalEpochText({ loss: [1], binaryAccuracy: [0.5], val_binaryAccuracy: [0.25] }), /\n    binary_accuracy: 0\.5\nval_binary_accuracy: 0\.25$/);
+  const facet = historyChart({ loss: [1, 2], binaryAccuracy: [0.5, 0.6] }).facet as { row: { sort: string[] } };
+  assert.deepEqual(facet.row.sort, ["loss", "binary_accuracy"]);
 });

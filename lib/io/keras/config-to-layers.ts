@@ -8,6 +8,7 @@
  * policies, an explicit InputLayer, inbound nodes as serialized call arguments).
  */
 import * as tf from "@tensorflow/tfjs";
+import { TRANSLATED_LAYER_TYPES, translateKerasLayer } from "./keras-translate";
 
 type Json = Record<string, unknown>;
 
@@ -157,6 +158,8 @@ export function layerFromKeras(layer: KerasLayerJson, source: string, batchInput
   const where = layerWhere(source, name, cls);
   checkDtype(where, conf);
   const base = baseArgs(conf, name, batchInputShape);
+  const translated = translateKerasLayer(layer, cls, { where, base, plain: (l) => layerFromKeras(l, source, batchInputShape) });
+  if (translated !== null) return translated;
   const num = (k: string): number => {
     const v = conf[k];
     if (typeof v !== "number") fail(where, `${k} ${JSON.stringify(v)} is not a number`);
@@ -271,7 +274,7 @@ export function layerFromKeras(layer: KerasLayerJson, source: string, batchInput
       return fail(
         where,
         tfjsHasIt
-          ? `layer type ${cls} is not among the types loadKerasModel translates (${KERAS_LAYER_TYPES.join(", ")})`
+          ? `layer type ${cls} is not among the types loadKerasModel translates (${[...KERAS_LAYER_TYPES, ...TRANSLATED_LAYER_TYPES].join(", ")})`
           : `layer type ${cls} has no TensorFlow.js counterpart, so this model cannot be rebuilt here`,
       );
     }

@@ -27,6 +27,18 @@ export interface LoadCourseModelOptions {
   quiet?: boolean;
   /** Throw when the file is there but cannot be loaded (default: say why and return null). */
   strict?: boolean;
+  /**
+   * Use the course's file only when it holds this network: the same weight shapes, layer after layer
+   * (layers without weights, such as a Flatten on a flat input, do not count). Otherwise say what the
+   * file holds and return null. The course saved several networks under one name (densemodel.h5 is
+   * chapter 1's gap network), so a chapter tells them apart by architecture.
+   */
+  like?: tf.LayersModel;
+}
+
+/** The shapes of a model's weights in order, as "1x10 10 10x20 ...": its architecture for matching. */
+export function weightShapes(model: tf.LayersModel): string {
+  return model.weights.map((w) => w.shape.join("x")).join(" ");
 }
 
 /**
@@ -47,6 +59,14 @@ export async function loadCourseModel(dataRoot: string, fileName: string, option
   try {
     const model = await loadKerasModel(file);
     const layers = model.layers.map((l) => l.getClassName()).join(" → ");
+    if (options.like !== undefined && weightShapes(model) !== weightShapes(options.like)) {
+      say(
+        `The course's ${fileName} holds another network (${layers}, ${model.countParams().toLocaleString("en-US")} parameters) ` +
+          `than this one (${options.like.countParams().toLocaleString("en-US")} parameters): using the model trained in this notebook.`,
+      );
+      model.dispose();
+      return null;
+    }
     const message =
       `Using the course's own ${fileName} (${file}): ${layers}, ${model.countParams().toLocaleString("en-US")} parameters, ` +
       `as the course trained it in R keras, in place of the one trained in this notebook.`;

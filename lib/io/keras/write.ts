@@ -16,6 +16,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { h5wasm, type H5Group } from "./hdf5";
+import { kerasActivationLayerSettings } from "./keras-translate";
 import { writeZip } from "./keras-archive";
 import { keras3LayerPaths, modelLayersAsKeras, shortWeightName } from "./weights";
 
@@ -138,9 +139,8 @@ export function kerasLayerConfig(layer: tf.layers.Layer, dialect: Dialect): Json
       out.data_format = dataFormat(c.dataFormat);
       break;
     case "Dropout":
-      if ((c.noiseShape ?? null) !== null) fail(layer, "noise_shape is not carried over");
       out.rate = c.rate;
-      out.noise_shape = null;
+      out.noise_shape = c.noiseShape ?? null;
       out.seed = null;
       break;
     case "Activation":
@@ -166,8 +166,11 @@ export function kerasLayerConfig(layer: tf.layers.Layer, dialect: Dialect): Json
       break;
     case "Add": case "Multiply": case "Average": case "Maximum": case "Minimum":
       break;
-    default:
-      fail(layer, "this layer type has no Keras translation in saveKerasModel");
+    default: {
+      const settings = kerasActivationLayerSettings(cls, c, dialect);
+      if (settings === null) fail(layer, "this layer type has no Keras translation in saveKerasModel");
+      Object.assign(out, settings);
+    }
   }
   return out;
 }
