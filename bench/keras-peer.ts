@@ -17,6 +17,9 @@ export interface KerasPeerLine {
   ms?: number;
   steps?: number;
   eager?: boolean;
+  /** Whether Keras compiled the step with XLA, and what it was asked ("auto", true, false). */
+  jit?: boolean;
+  jitAsked?: boolean | "auto";
   layers?: [string, (number | null)[]][];
 }
 
@@ -32,6 +35,8 @@ export interface KerasPeerOptions {
   paramsOnly?: boolean;
   /** Also time each model in Keras's eager mode (op by op, as tf.js runs). */
   eager?: boolean;
+  /** Also time each model with XLA the other way from what jit_compile="auto" chose. */
+  xla?: boolean;
 }
 
 /** Throws with a one-line reason when the venv or Keras is missing or the peer fails. */
@@ -49,7 +54,7 @@ export function runKerasPeer(models: CourseModel[], opts: KerasPeerOptions = {})
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "keras-peer-"));
   const file = path.join(dir, "spec.json");
   fs.writeFileSync(file, JSON.stringify(specs));
-  const args = [path.join(__dirname, "keras_peer.py"), file, ...(opts.paramsOnly ? ["--params-only"] : []), ...(opts.eager ? ["--eager"] : [])];
+  const args = [path.join(__dirname, "keras_peer.py"), file, ...(opts.paramsOnly ? ["--params-only"] : []), ...(opts.eager ? ["--eager"] : []), ...(opts.xla ? ["--xla"] : [])];
   const r = spawnSync(VENV_PYTHON, args, { encoding: "utf8", maxBuffer: 1 << 24 });
   fs.rmSync(dir, { recursive: true, force: true });
   if (r.status !== 0) throw new Error((r.stderr || `exit ${r.status}`).trim().split("\n").pop());

@@ -5,6 +5,10 @@ lib/models/course-architectures.ts).
     .venv/bin/python bench/keras_peer.py SPEC.json                 (written by bench/train-step.ts)
     .venv/bin/python bench/keras_peer.py SPEC.json --params-only   (build only: {"id", "params", "layers"})
     .venv/bin/python bench/keras_peer.py SPEC.json --eager         (also each model with run_eagerly=True)
+    .venv/bin/python bench/keras_peer.py SPEC.json --xla           (also each model with XLA the other way)
+
+Keras compiles with jit_compile="auto" by default; each line says what it resolved to ("jit"), and with
+--xla the model is timed again with XLA forced the other way, so the bench can compare with the faster.
 
 SPEC.json: [{id, topology, loss, optimizer, batch, inputShape, target, classes, steps}]. Prints one JSON
 line per model: {"id", "ms", "steps", "params"}; warm-up steps as the bench does them on tf.js.
@@ -42,11 +46,11 @@ def layer_from_tfjs(entry: dict) -> keras.layers.Layer:
     return cls(**cfg)
 
 
-def build(spec: dict, eager: bool = False) -> keras.Model:
+def build(spec: dict, eager: bool = False, jit: bool | str = "auto") -> keras.Model:
     layers = spec["topology"]["config"]["layers"]
     model = keras.Sequential([keras.Input(shape=tuple(spec["inputShape"]))] + [layer_from_tfjs(e) for e in layers])
     # run_eagerly: op by op, as tf.js runs (no graph: no fusion or layout rewrites), to see what graph mode buys
-    model.compile(optimizer=spec["optimizer"], loss=LOSSES[spec["loss"]], run_eagerly=eager)
+    model.compile(optimizer=spec["optimizer"], loss=LOSSES[spec["loss"]], run_eagerly=eager, jit_compile=False if eager else jit)
     return model
 
 
@@ -65,8 +69,8 @@ def batch(spec: dict, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]
     return xs, ys
 
 
-def time_steps(spec: dict, eager: bool = False) -> dict:
-    model = build(spec, eager)
+def time_steps(spec: dict, eager: bool = False, jit: bool | str = "auto") -> dict:
+    model = build(spec, eager, jit)
     xs, ys = batch(spec, np.random.default_rng(42))
     t0 = time.perf_counter()
     model.train_on_batch(xs, ys)  # first call traces and compiles the step
@@ -83,7 +87,8 @@ def time_steps(spec: dict, eager: bool = False) -> dict:
         s = time.perf_counter()
         model.train_on_batch(xs, ys)
         times.append((time.perf_counter() - s) * 1000)
-    return {"id": spec["id"], "ms": statistics.median(times), "steps": len(times), "params": model.count_params(), "firstMs": first, "eager": eager}
+    return {"id": spec["id"], "ms": statistics.median(times), "steps": len(times), "params": model.count_params(), "firstMs": first, "eager": eager,
+            "jit": bool(model.jit_compile), "jitAsked": jit}
 
 
 def main() -> int:
@@ -96,7 +101,10 @@ def main() -> int:
             layers = [[type(l).__name__, list(l.output.shape[1:])] for l in model.layers]
             print(json.dumps({"id": spec["id"], "params": model.count_params(), "layers": layers}), flush=True)
         else:
-            print(json.dumps(time_steps(spec)), flush=True)
+            line = time_steps(spec)
+            print(json.dumps(line), flush=True)
+            if "--xla" in sys.argv[2:]:
+                print(json.dumps(time_steps(spec, jit=not line["jit"])), flush=True)
             if "--eager" in sys.argv[2:]:
                 print(json.dumps(time_steps(spec, eager=True)), flush=True)
     return 0

@@ -11,13 +11,19 @@
  * shows its ratio to Keras (to the fastest backend where Keras is missing). --backends may name keras.
  * A full run also times Keras in eager mode (run_eagerly=True: op by op, no graph optimisations, as
  * tf.js always runs), which shows how much of the gap to Keras is what its graph mode buys.
+ * Keras runs with jit_compile="auto"; the bench also times it with XLA the other way, shows both
+ * columns (keras-xla-off, keras-xla-on; the log says which one "auto" chose) and takes ratios to the faster.
+ * The compiled column is tf.js with each step compiled into one TensorFlow graph (lib/training/compiled-fit.ts,
+ * the compiled-fit addon), timed with compiledTrainOnBatch.
  */
 import * as tf from "@tensorflow/tfjs";
 import { courseModels, CourseModel } from "./course-models";
 import { KerasPeerResult, runKerasPeer } from "./keras-peer";
 import { BackendName, listBackends } from "../lib/backend/select-backend";
+import { compiledTrainOnBatch, releaseCompiled, whyNotCompiled } from "../lib/training/compiled-fit";
 
-type Column = BackendName | "keras" | "keras-eager";
+type KerasColumn = "keras-xla-off" | "keras-xla-on" | "keras-eager";
+type Column = BackendName | "compiled" | KerasColumn;
 
 interface BenchArgs {
   quick: boolean;
@@ -58,24 +64,26 @@ interface Timing {
 }
 
 /** Median step time. Slow models get fewer timed steps so the whole run stays short. */
-async function timeSteps(m: CourseModel, steps: number | null, quick: boolean): Promise<Timing> {
+async function timeSteps(m: CourseModel, steps: number | null, quick: boolean, compiled = false): Promise<Timing> {
   const tensorsBefore = tf.memory().numTensors;
   const model = m.build();
   const { xs, ys } = m.makeBatch(m.batch, 42);
+  const trainStep = async () => (compiled ? compiledTrainOnBatch(model, xs, ys) : model.trainOnBatch(xs, ys));
   const t0 = performance.now();
-  await model.trainOnBatch(xs, ys); // warm-up: kernel setup, XNNPACK operator creation, allocations
+  await trainStep(); // warm-up: kernel setup, XNNPACK operator creation, allocations (compiled: graph build, grappler)
   const first = performance.now() - t0;
   const warmups = first < 200 ? 3 : first < 2000 ? 1 : 0;
-  for (let i = 0; i < warmups; i++) await model.trainOnBatch(xs, ys);
+  for (let i = 0; i < warmups; i++) await trainStep();
   const n = steps ?? (first < 500 ? (quick ? 5 : 9) : first < 5000 ? (quick ? 2 : 5) : quick ? 1 : 3);
   const times: number[] = [];
   for (let i = 0; i < n; i++) {
     const s = performance.now();
-    await model.trainOnBatch(xs, ys);
+    await trainStep();
     times.push(performance.now() - s);
   }
   const params = model.countParams();
   tf.dispose([xs, ys]);
+  if (compiled) releaseCompiled(model);
   model.dispose();
   const leaked = tf.memory().numTensors - tensorsBefore;
   if (leaked !== 0) console.warn(`  warning: ${m.label} on ${tf.getBackend()} left ${leaked} tensors behind`);
@@ -87,24 +95,25 @@ function timeInKeras(
   models: CourseModel[],
   steps: number | null,
   quick: boolean,
-): { version: string; timings: Map<string, Timing>; eager: Map<string, Timing> } | null {
+): { version: string; columns: Map<KerasColumn, Map<string, Timing>> } | null {
   let peer: KerasPeerResult;
   try {
     const n = (m: CourseModel) => steps ?? (m.id === "autoencoder" ? (quick ? 1 : 3) : quick ? 5 : 9);
-    peer = runKerasPeer(models, { steps: n, eager: !quick });
+    peer = runKerasPeer(models, { steps: n, eager: !quick, xla: true });
   } catch (e) {
     console.log(`(keras unavailable: ${e instanceof Error ? e.message : e})`);
     return null;
   }
-  const timings = new Map<string, Timing>();
-  const eager = new Map<string, Timing>();
+  const columns = new Map<KerasColumn, Map<string, Timing>>();
   for (const l of peer.lines) {
-    (l.eager ? eager : timings).set(l.id, { ms: l.ms ?? NaN, steps: l.steps ?? 0, params: l.params });
+    const column: KerasColumn = l.eager ? "keras-eager" : l.jit ? "keras-xla-on" : "keras-xla-off";
+    if (!columns.has(column)) columns.set(column, new Map());
+    columns.get(column)!.set(l.id, { ms: l.ms ?? NaN, steps: l.steps ?? 0, params: l.params });
     const label = models.find((m) => m.id === l.id)?.label ?? l.id;
-    const column = l.eager ? "keras-eager" : "keras";
-    console.log(`  ${column.padEnd(10)} ${label.padEnd(28)} ${formatMs(l.ms ?? NaN).padStart(8)} ms (median of ${l.steps})`);
+    const asked = l.eager ? "run_eagerly" : `jit_compile=${l.jitAsked === "auto" ? `"auto" (chose XLA ${l.jit ? "on" : "off"})` : String(l.jitAsked)}`;
+    console.log(`  ${column.padEnd(13)} ${label.padEnd(28)} ${formatMs(l.ms ?? NaN).padStart(8)} ms (median of ${l.steps}; ${asked})`);
   }
-  return { version: peer.version, timings, eager };
+  return { version: peer.version, columns };
 }
 
 function formatMs(ms: number): string {
@@ -136,23 +145,48 @@ async function main(): Promise<void> {
     }
   }
 
-  const keras = args.backends === null || args.backends.includes("keras") ? timeInKeras(models, args.steps, args.quick) : null;
+  // Compiled: one TensorFlow graph per step through the compiled-fit addon (on the native backend's data).
+  let compiledRan = false;
+  if (args.backends === null || args.backends.includes("compiled")) {
+    if (available.some((b) => b.name === "tensorflow")) await tf.setBackend("tensorflow");
+    for (const m of models) {
+      const probe = m.build();
+      const z = tf.zeros([1]);
+      const why = whyNotCompiled(probe, z, z);
+      z.dispose();
+      probe.dispose();
+      if (why) {
+        console.log(`  (compiled ${m.label}: ${why})`);
+        continue;
+      }
+      const t = await timeSteps(m, args.steps, args.quick, true);
+      results.get(m.id)?.set("compiled", t) ?? results.set(m.id, new Map([["compiled", t]]));
+      compiledRan = true;
+      console.log(`  ${"compiled".padEnd(10)} ${m.label.padEnd(28)} ${formatMs(t.ms).padStart(8)} ms (median of ${t.steps})`);
+    }
+  }
+
+  const keras = args.backends === null || args.backends.some((b) => b.startsWith("keras")) ? timeInKeras(models, args.steps, args.quick) : null;
+  const kerasColumns: KerasColumn[] = [];
   if (keras) {
     console.log(`keras: ${keras.version}`);
-    for (const [column, timings] of [["keras", keras.timings], ["keras-eager", keras.eager]] as const) {
+    for (const column of ["keras-xla-off", "keras-xla-on", "keras-eager"] as const) {
+      const timings = keras.columns.get(column);
+      if (!timings) continue;
+      kerasColumns.push(column);
       for (const [id, t] of timings) {
         if (!results.has(id)) results.set(id, new Map());
         results.get(id)!.set(column, t);
       }
     }
   }
-  const kerasColumns: Column[] = keras ? (keras.eager.size > 0 ? ["keras", "keras-eager"] : ["keras"]) : [];
-  const names: Column[] = [...available.map((b) => b.name), ...kerasColumns];
-  const ref = keras ? "Keras" : "the fastest";
-  const header = ["model", "params", "batch", ...names.map((n) => `${n} ms (x ${ref})`)];
+  const names: Column[] = [...available.map((b) => b.name), ...(compiledRan ? (["compiled"] as Column[]) : []), ...kerasColumns];
+  const ref = keras ? "the faster Keras (XLA off or on)" : "the fastest";
+  const header = ["model", "params", "batch", ...names.map((n) => `${n} ms`)];
   const rows = models.map((m) => {
     const r = results.get(m.id) ?? new Map<Column, Timing>();
-    const base = keras ? r.get("keras")?.ms : Math.min(...[...r.values()].map((t) => t.ms));
+    const kerasMs = (["keras-xla-off", "keras-xla-on"] as const).map((c) => r.get(c)?.ms).filter((v): v is number => v !== undefined && !isNaN(v));
+    const base = keras ? (kerasMs.length ? Math.min(...kerasMs) : undefined) : Math.min(...[...r.values()].map((t) => t.ms));
     const params = [...r.values()][0]?.params;
     return [
       m.label,

@@ -6,10 +6,14 @@
 // course
 export * from "./course/fast-mode";
 export * from "./course/start-chapter";
+export { cgroupMemoryLimit, memoryLimitWarning, notebookMemoryBudgetMb } from "./course/memory-limit";
+export type { MemoryLimit, MemoryLimitSources } from "./course/memory-limit";
 
 // backend
 export * from "./backend/select-backend";
 export * from "./backend/wasm-training-kernels";
+export { installLeanBackprop, uninstallLeanBackprop } from "./backend/lean-backprop";
+export { registerNativeReluGrad, unregisterNativeReluGrad } from "./backend/native-relu-grad";
 
 // random
 export * from "./random/rng";
@@ -34,6 +38,8 @@ export { baseComposition, COMPOSITION_FEATURES } from "./data/dna/composition";
 export * from "./data/flowers/flowers17";
 export * from "./data/images/duplicates";
 export * from "./data/images/flow-from-directory";
+export { FrameBytes, predictFrames } from "./data/images/frame-bytes";
+export type { FrameBatchOptions, FrameLabels } from "./data/images/frame-bytes";
 export * from "./data/images/fingerprint";
 export * from "./data/images/jpeg-encode";
 export * from "./data/images/jpeg";
@@ -71,6 +77,8 @@ export * from "./training/model-checkpoint";
 export * from "./training/trained-models";
 export * from "./training/trained-autoencoders";
 export * from "./training/interrupt";
+export { compiledFit, compiledEvaluate, compiledPredict, compiledTrainOnBatch, syncCompiledWeights, releaseCompiled, setCompiledFit, compiledFitEnabled, whyNotCompiled } from "./training/compiled-fit";
+export type { CompiledFitArgs } from "./training/compiled-fit";
 export { resumableTraining, ResumableTraining, saveTrainingState, loadTrainingState, readTrainingState } from "./training/resumable";
 export type { ResumableTrainingArgs, TrainingStateHeader } from "./training/resumable";
 
@@ -129,3 +137,18 @@ export * from "./augment/image";
 export * from "./augment/noise";
 export * from "./augment/random-transform";
 export * from "./augment/resample";
+
+// exercise checks
+export { check, practiceReports } from "./check/index";
+export { exercise2_1Report } from "./check/exercise2-1";
+export { exercise2_2Report } from "./check/exercise2-2";
+export type { Exercise2_2Args } from "./check/exercise2-2";
+export { exercise2_3Report } from "./check/exercise2-3";
+export { exercise2_4Report } from "./check/exercise2-4";
+export type { Exercise2_4Frames } from "./check/exercise2-4";
+export { exercise4BReport } from "./check/exercise4-b";
+export type { Exercise4BArgs } from "./check/exercise4-b";
+export { exercise5AReport } from "./check/exercise5-a";
+export type { Exercise5AArgs } from "./check/exercise5-a";
+export { formatReport } from "./check/report";
+export type { CheckReport, CheckItem, CheckStatus } from "./check/report";

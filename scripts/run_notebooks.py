@@ -9,6 +9,11 @@ Jupyter error empty), then exits with status 1.
                                    [--timeout 600] [--fast]
     python scripts/run_notebooks.py --render-only --html-dir handouts handouts/notebooks/*.ipynb
 
+Memory: the runner records the kernel's peak resident memory (VmHWM) and compares it with the
+notebook's budget in notebooks/memory-budgets.json (full mode: what a 2 GB pod leaves the kernel; fast
+mode: the measured fast-mode peak plus a margin, so the notebook tests catch a regression). A notebook over
+its budget fails the run with both figures; --no-memory-budget skips the check.
+
 Handouts open with no network: math is drawn as SVG when they are written and no CDN script is
 referenced (scripts/handout_html.py). --render-only writes handouts from notebooks that already ran
 (no kernel), e.g. after a change to the handout template.
@@ -16,6 +21,7 @@ referenced (scripts/handout_html.py). --render-only writes handouts from noteboo
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import time
@@ -27,7 +33,24 @@ from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernel
 
 ROOT = Path(__file__).resolve().parent.parent
 KERNEL = "tslab"
+BUDGETS = ROOT / "notebooks" / "memory-budgets.json"
 
+
+def memory_budget_mb(path: Path, fast: bool) -> int | None:
+    """The kernel memory budget of a notebook in MB for this mode, or None. The budgets are those of
+    notebooks/memory-budgets.json for the course's notebooks (a fast-mode budget per notebook, one
+    full-mode budget for all unless a notebook has its own); COURSE_MEMORY_BUDGETS names another file,
+    which then applies to any notebook it lists (the tests use that)."""
+    other = os.environ.get("COURSE_MEMORY_BUDGETS")
+    budgets_file = Path(other) if other else BUDGETS
+    if not other and path.resolve().parent != (ROOT / "notebooks").resolve():
+        return None  # a test fixture or a notebook of one's own
+    if not budgets_file.exists():
+        return None
+    budgets = json.loads(budgets_file.read_text(encoding="utf-8"))
+    if fast:
+        return budgets.get("fast_mb", {}).get(path.name)
+    return budgets.get("full_mb", {}).get(path.name, budgets.get("full_default_mb"))
 
 def cell_error_text(cell) -> str:
     """The useful part of a failed cell's outputs: its stderr stream and any error payload."""
@@ -66,13 +89,17 @@ def execute(path: Path, timeout: int) -> tuple[object, int | None, str]:
         resources={"metadata": {"path": str(path.parent)}},
         allow_errors=False,
     )
-    state = {"index": None, "peak_kb": 0}
+    state = {"index": None, "peak_kb": 0, "cells": []}
 
     def remember(cell, cell_index, **_):
         state["index"] = cell_index
 
-    def measure(**_):
-        state["peak_kb"] = max(state["peak_kb"], kernel_peak_kb(client))
+    def measure(cell=None, cell_index=None, **_):
+        hwm, rss = kernel_memory_kb(client)
+        state["peak_kb"] = max(state["peak_kb"], hwm)
+        if cell_index is not None:
+            code_number = sum(1 for c in nb.cells[: cell_index + 1] if c.cell_type == "code")
+            state["cells"].append([code_number, round(hwm / 1024), round(rss / 1024)])
 
     client.on_cell_execute = remember
     client.on_cell_executed = measure
@@ -87,20 +114,41 @@ def execute(path: Path, timeout: int) -> tuple[object, int | None, str]:
     except Exception as e:  # noqa: BLE001 - e.g. nbclient's cleanup asserting after a kernel crash
         return nb, state["index"], f"the kernel stopped unexpectedly ({e.__class__.__name__}: {e}); out of memory?"
     finally:
-        nb.metadata["course_run"] = {"peak_memory_mb": round(state["peak_kb"] / 1024), "fast": os.environ.get("COURSE_FAST") == "1"}
+        nb.metadata["course_run"] = {
+            "peak_memory_mb": round(state["peak_kb"] / 1024),
+            "fast": os.environ.get("COURSE_FAST") == "1",
+            # [code cell number, peak so far (VmHWM), resident now (VmRSS)] in MB after each cell:
+            # the cell where the peak jumps is the one to look at.
+            "memory_by_cell": state["cells"],
+        }
     return nb, None, ""
 
 
-def kernel_peak_kb(client) -> int:
-    """The kernel process's peak resident memory so far (VmHWM), or 0 where it cannot be read."""
+def kernel_memory_kb(client) -> tuple[int, int]:
+    """The kernel process's peak resident memory so far (VmHWM) and its resident memory now (VmRSS),
+    in kB; 0 where they cannot be read."""
+    found = {"VmHWM:": 0, "VmRSS:": 0}
     try:
         pid = client.km.provisioner.process.pid
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1])
+            key = line.split(":")[0] + ":"
+            if key in found:
+                found[key] = int(line.split()[1])
     except (AttributeError, OSError, ValueError):
         pass
-    return 0
+    return found["VmHWM:"], found["VmRSS:"]
+
+
+def memory_steps(nb, top: int = 5) -> str:
+    """The code cells after which the kernel's peak rose most, largest first: where to look."""
+    cells = nb.metadata.get("course_run", {}).get("memory_by_cell", [])
+    rises, before = [], 0
+    for number, hwm, _rss in cells:
+        if hwm > before:
+            rises.append((hwm - before, number, hwm))
+        before = max(before, hwm)
+    rises.sort(reverse=True)
+    return ", ".join(f"cell {n}: {h} MB (+{d})" for d, n, h in rises[:top]) or "not recorded"
 
 
 def write_html(nb, target: Path) -> None:
@@ -117,6 +165,8 @@ def main() -> int:
     parser.add_argument("--executed-dir", type=Path, help="write the executed .ipynb here")
     parser.add_argument("--timeout", type=int, default=900, help="seconds allowed per cell")
     parser.add_argument("--fast", action="store_true", help="set COURSE_FAST=1: fewer samples and epochs")
+    parser.add_argument("--no-memory-budget", action="store_true",
+                        help="do not fail a notebook whose kernel peak memory is over its budget (notebooks/memory-budgets.json)")
     parser.add_argument("--render-only", action="store_true",
                         help="do not execute: write the HTML handouts of notebooks that already ran (needs --html-dir)")
     args = parser.parse_args()
@@ -146,11 +196,21 @@ def main() -> int:
         seconds = time.time() - start
         nb.metadata.setdefault("course_run", {})["seconds"] = round(seconds, 1)
         peak = nb.metadata["course_run"].get("peak_memory_mb", 0)
+        budget = memory_budget_mb(path, args.fast)
+        if budget is not None:
+            nb.metadata["course_run"]["memory_budget_mb"] = budget
+        over = budget is not None and peak > budget and not args.no_memory_budget
         if failed_at is not None or reason:
             report_failure(path, nb, failed_at, reason)
             failures += 1
+        elif over:
+            print(f"\nNOTEBOOK OVER ITS MEMORY BUDGET: {path.name}: kernel peak memory {peak} MB, budget {budget} MB "
+                  f"({'fast' if args.fast else 'full'} mode, {os.environ.get('COURSE_MEMORY_BUDGETS') or BUDGETS.relative_to(ROOT)}); the cells where it rose "
+                  f"(code cell: peak MB): {memory_steps(nb)}", file=sys.stderr)
+            failures += 1
         else:
-            print(f"ok   {path.name}  ({seconds:.1f} s, kernel peak memory {peak} MB)", flush=True)
+            of = f" of {budget} MB budget" if budget is not None else ""
+            print(f"ok   {path.name}  ({seconds:.1f} s, kernel peak memory {peak} MB{of})", flush=True)
         # Keep what ran, failed or not: a handout that shows the error helps more than none.
         if args.executed_dir:
             nbformat.write(nb, args.executed_dir / path.name)

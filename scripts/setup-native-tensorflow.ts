@@ -36,7 +36,7 @@ function parseArgs(argv: string[]): Args {
   return a;
 }
 
-class CannotBuild extends Error {}
+export class CannotBuild extends Error {}
 
 /** The wheel's tensorflow/ folder inside the venv, or why there is none. */
 export function findWheel(venv: string): string {
@@ -73,7 +73,7 @@ function commandWorks(cmd: string, args: string[]): boolean {
 }
 
 /** Node's headers: npm's nodedir setting, else the prefix node runs from. Both come with Node: nothing is downloaded. */
-function findNodeDir(): string {
+export function findNodeDir(): string {
   const fromNpm = spawnSync("npm", ["config", "get", "nodedir"], { encoding: "utf8" }).stdout?.trim();
   const candidates = [fromNpm, path.dirname(path.dirname(process.execPath))].filter(
     (d): d is string => !!d && d !== "undefined" && d !== "null",
@@ -84,7 +84,7 @@ function findNodeDir(): string {
 }
 
 /** The node-gyp that ships inside npm (npm names it in npm_config_node_gyp when it runs a script). */
-function findNodeGyp(): string {
+export function findNodeGyp(): string {
   const candidates = [process.env.npm_config_node_gyp ?? ""];
   const npm = spawnSync("sh", ["-c", "command -v npm"], { encoding: "utf8" }).stdout.trim();
   if (npm) candidates.push(path.resolve(path.dirname(fs.realpathSync(npm)), "..", "node_modules", "node-gyp", "bin", "node-gyp.js"));
@@ -106,14 +106,18 @@ function bindingPath(): string {
   return path.join(PKG, "lib", `napi-v${v}`, "tfjs_binding.node");
 }
 
-/** Loads tfjs-node in a fresh process and returns TensorFlow's version, or throws with the first error line. */
+/**
+ * Loads tfjs-node in a fresh process and returns TensorFlow's version, or throws with the first error
+ * line. It loads it the way the chapters do (lib/backend/tfjs-node.ts, under tsx), so the check holds
+ * on every Node the course supports.
+ */
 function probe(): string {
   const code =
-    "const tf = require('@tensorflow/tfjs-node');" +
+    "const tf = require('./lib/backend/tfjs-node').loadTfjsNode();" +
     "const r = tf.tidy(() => tf.matMul(tf.tensor2d([[1,2],[3,4]]), tf.tensor2d([[5],[6]])).dataSync());" +
     "if (r[0] !== 17 || r[1] !== 39) throw new Error('wrong answer from a 2x2 product');" +
     "process.stdout.write(String(tf.backend().binding.TF_Version));";
-  const r = spawnSync(process.execPath, ["-e", code], { cwd: ROOT, encoding: "utf8", env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: "2" } });
+  const r = spawnSync(process.execPath, ["--import", "tsx", "-e", code], { cwd: ROOT, encoding: "utf8", env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: "2" } });
   if (r.status !== 0) {
     const err = (r.stderr || "").split("\n").find((l) => /Error/.test(l)) ?? (r.stderr || "").split("\n")[0];
     throw new CannotBuild(`the built addon does not load: ${err.trim()}`);

@@ -4,8 +4,8 @@
 
 For each chapter, in order: its title and what it teaches (the first paragraph of its first
 markdown cell), the data the run used and the backend (the chapter's own "Data: " and "Backend: "
-lines), fast or full mode, how long it ran and the kernel's peak memory (as scripts/run_notebooks.py
-records them in the executed notebook), whether it ran without errors, its headline figure beside the course's, and links to its
+lines), fast or full mode, how long it ran and the kernel's peak memory against its budget (as
+scripts/run_notebooks.py records them in the executed notebook), whether it ran without errors, its headline figure beside the course's, and links to its
 handout, to each exercise in it and to the handout of its solutions. Links are relative, the page has
 no script and fetches nothing, so the handouts folder still works wherever it is copied.
 
@@ -18,6 +18,7 @@ import argparse
 import datetime as dt
 import html
 import json
+import os
 import re
 import sys
 from dataclasses import dataclass, field
@@ -69,6 +70,7 @@ class Chapter:
     data: list[str]
     seconds: float | None
     peak_mb: int | None
+    budget_mb: int | None  # the kernel memory budget the run was held to (notebooks/memory-budgets.json)
     error: str | None
     headline: tuple[str, str, str] | None  # label, our figure, the course's
     exercises: list[tuple[str, str]] = field(default_factory=list)  # (heading text, anchor id or "")
@@ -253,7 +255,8 @@ def read_chapter(path: Path, html_dir: Path) -> Chapter:
     return Chapter(
         stem=stem, number=number, solutions_of=s.group(1) if s else None, title=title, summary=summary,
         backend=backend, mode=mode, data=data, seconds=run_seconds(nb),
-        peak_mb=nb.get("metadata", {}).get("course_run", {}).get("peak_memory_mb") or None, error=first_error(nb),
+        peak_mb=nb.get("metadata", {}).get("course_run", {}).get("peak_memory_mb") or None,
+        budget_mb=nb.get("metadata", {}).get("course_run", {}).get("memory_budget_mb") or None, error=first_error(nb),
         headline=headline_of(number or (s.group(1) if s else None), lines), exercises=exercises, handout=handout.exists(),
     )
 
@@ -300,6 +303,10 @@ def chapter_html(c: Chapter, solutions: list[Chapter]) -> str:
     rows = []
     status = f'<span class="bad">stopped with an error in {esc(c.error)}</span>' if c.error else '<span class="ok">every cell ran without an error</span>'
     memory = f", kernel peak memory {c.peak_mb:,} MB" if c.peak_mb else ""
+    if c.peak_mb and c.budget_mb:
+        verdict = ('<span class="bad">over its budget</span>' if c.peak_mb > c.budget_mb
+                   else '<span class="ok">within its budget</span>')
+        memory += f" of {c.budget_mb:,} MB budget ({verdict})"
     rows.append(("Run", f"{status}; ran for {esc(fmt_seconds(c.seconds))}{memory}" + (f"; mode {esc(c.mode)}" if c.mode else "")))
     rows.append(("Data", "<br>".join(esc(d) for d in c.data) if c.data else "no data set (or none reported)"))
     rows.append(("Backend", esc(c.backend) if c.backend else "not reported"))
@@ -319,7 +326,24 @@ def chapter_html(c: Chapter, solutions: list[Chapter]) -> str:
             f'<p class="teaches">{esc(c.summary)}</p><table class="facts">{facts}</table>{extra}</section>')
 
 
-def write_home_page(executed_dir: Path, html_dir: Path, out: Path) -> list[Chapter]:
+def editions_html(html_dir: Path, student_dir: Path, chapters: list[Chapter]) -> str:
+    """Links from the teacher's home page to the student edition (handouts without answers, and the zip)."""
+    rel = lambda p: os.path.relpath(p, html_dir).replace(os.sep, "/")
+    items = [f"<li>Teacher's edition: this page; the chapters' answers sit between <code>BEGIN SOLUTION</code> / "
+             f"<code>END SOLUTION</code> lines in <code>notebooks/</code>, and the longer worked solutions are linked under each chapter.</li>"]
+    index = student_dir / "handouts" / "index.html"
+    chapter_links = [link(rel(student_dir / "handouts" / f"{c.stem}.html"), c.number or c.stem)
+                     for c in chapters if c.solutions_of is None and (student_dir / "handouts" / f"{c.stem}.html").exists()]
+    items.append(f"<li>Student edition, without answers: {link(rel(index), 'its home page')}"
+                 + (f"; chapters {', '.join(chapter_links)}" if chapter_links else "") + "</li>")
+    zips = sorted(student_dir.glob("*.zip"))
+    if zips:
+        items.append(f"<li>{link(rel(zips[0]), 'The student edition as one zip')} to hand out "
+                     f"({zips[0].stat().st_size / 1e6:.1f} MB: the kit with the student notebooks and their handouts)</li>")
+    return f'<section class="editions" id="editions"><h2>Editions</h2><ul class="links">{"".join(items)}</ul></section>'
+
+
+def write_home_page(executed_dir: Path, html_dir: Path, out: Path, edition: str = "teacher", student_dir: Path | None = None) -> list[Chapter]:
     notebooks = sorted(executed_dir.glob("*.ipynb"))
     if not notebooks:
         raise SystemExit(f"no executed notebooks in {executed_dir}")
@@ -336,6 +360,7 @@ def write_home_page(executed_dir: Path, html_dir: Path, out: Path) -> list[Chapt
     for c in [s for s in solutions if s.stem not in used] + others:
         parts.append(chapter_html(c, []))
     failed = [c for c in chapters if c.error]
+    over = [c for c in chapters if c.peak_mb and c.budget_mb and c.peak_mb > c.budget_mb]
     modes = sorted({c.mode.split(":")[0] for c in chapters if c.mode})
     backends = sorted({c.backend.split(" (")[0] for c in chapters if c.backend})
     total = sum(c.seconds or 0 for c in chapters)
@@ -343,11 +368,19 @@ def write_home_page(executed_dir: Path, html_dir: Path, out: Path) -> list[Chapt
     summary = (f"{len(numbered)} chapters and {len(solutions)} solution notebooks, run on {when} "
                f"({', '.join(modes) or 'mode not reported'}; backend {', '.join(backends) or 'not reported'}; "
                f"{fmt_seconds(total)} in all). "
-               + (f'<span class="bad">{len(failed)} stopped with an error.</span>' if failed else '<span class="ok">All ran without an error.</span>'))
+               + (f'<span class="bad">{len(failed)} stopped with an error.</span>' if failed else '<span class="ok">All ran without an error.</span>')
+               + (f' <span class="bad">{len(over)} went over their memory budget.</span>' if over else ""))
+    title = "course handouts" if edition == "teacher" else "course handouts, student edition"
+    if edition == "student":
+        parts.insert(0, '<section class="editions" id="editions"><p>The student edition: each exercise cell says what to '
+                        'write (<code>YOUR CODE HERE</code>), and the cell after it checks the answer. Until then it says '
+                        '"not done yet".</p></section>')
+    if student_dir is not None:
+        parts.insert(0, editions_html(html_dir, student_dir, chapters))
     page = f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Deep learning in TypeScript: course handouts</title><style>{CSS}</style></head>
-<body><h1>Deep learning in TypeScript: course handouts</h1>
+<title>Deep learning in TypeScript: {title}</title><style>{CSS}</style></head>
+<body><h1>Deep learning in TypeScript: {title}</h1>
 <p class="sub" id="summary">{summary}</p>
 {''.join(parts)}
 <footer>Each title opens the chapter's handout, written from the same run. "Data" and "Backend" are what the
@@ -367,9 +400,11 @@ def main() -> int:
     parser.add_argument("--executed-dir", type=Path, default=ROOT / "handouts" / "notebooks")
     parser.add_argument("--html-dir", type=Path, default=ROOT / "handouts")
     parser.add_argument("--out", type=Path, help="default: <html-dir>/index.html")
+    parser.add_argument("--edition", choices=["teacher", "student"], default="teacher")
+    parser.add_argument("--student-dir", type=Path, help="link the student edition written there (scripts/course.sh student)")
     args = parser.parse_args()
     out = args.out or args.html_dir / "index.html"
-    chapters = write_home_page(args.executed_dir, args.html_dir, out)
+    chapters = write_home_page(args.executed_dir, args.html_dir, out, args.edition, args.student_dir)
     print(f"home page {out} ({len(chapters)} notebooks)")
     return 0
 

@@ -8,6 +8,7 @@ import { Rng } from "../random/rng";
 import type { PixelImage } from "./image";
 import { applyTransform, checkRanges, drawTransform, type AugmentRanges, type TransformParams } from "./random-transform";
 import type { FillMode, Interpolation } from "./resample";
+import { FrameBytes } from "../data/images/frame-bytes";
 
 export interface ImageGeneratorArgs extends AugmentRanges {
   /** Default "nearest", as in the course. */
@@ -61,15 +62,15 @@ export class ImageDataGenerator {
 
   /** Every image of an NHWC batch transformed once, in order; returns a new tensor. */
   transformBatch(x: tf.Tensor): tf.Tensor4D {
-    const { values, n, h, w, c } = readImages(x);
-    return this.makeBatch(values, Array.from({ length: n }, (_, i) => i), h, w, c);
+    const images = readImages(x);
+    return this.makeBatch(images, Array.from({ length: images.n }, (_, i) => i));
   }
 
   /**
    * One epoch of augmented batches (the last may be smaller). Labels are passed through unchanged.
    * The tensors in each batch belong to the caller (`fitDataset` disposes them itself).
    */
-  flow(x: tf.Tensor, y?: tf.Tensor, options: FlowOptions = {}): Generator<Batch> {
+  flow(x: tf.Tensor | FrameBytes, y?: tf.Tensor, options: FlowOptions = {}): Generator<Batch> {
     const batchSize = options.batchSize ?? 32;
     if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`flow: batchSize must be a positive whole number, got ${batchSize}`);
     const images = readImages(x);
@@ -84,12 +85,12 @@ export class ImageDataGenerator {
     batchSize: number,
     shuffle: boolean,
   ): Generator<Batch> {
-    const { values, n, h, w, c } = images;
+    const { n } = images;
     // The order is drawn when the first batch is asked for, so epochs interleave with transforms predictably.
     const order = shuffle ? this.rng.sample(n) : Array.from({ length: n }, (_, i) => i);
     for (let start = 0; start < n; start += batchSize) {
       const ids = order.slice(start, start + batchSize);
-      const xs = this.makeBatch(values, ids, h, w, c);
+      const xs = this.makeBatch(images, ids);
       if (labels === undefined) {
         yield { xs };
         continue;
@@ -106,7 +107,7 @@ export class ImageDataGenerator {
    * pass with new transforms (and a new order when shuffling). The values of `x` and `y` are read
    * once, here; the tensors may be disposed afterwards.
    */
-  dataset(x: tf.Tensor, y: tf.Tensor, options: FlowOptions = {}): tf.data.Dataset<{ xs: tf.Tensor4D; ys: tf.Tensor }> {
+  dataset(x: tf.Tensor | FrameBytes, y: tf.Tensor, options: FlowOptions = {}): tf.data.Dataset<{ xs: tf.Tensor4D; ys: tf.Tensor }> {
     // Read the pixels once, not once per epoch (a training set can be hundreds of MB).
     const batchSize = options.batchSize ?? 32;
     if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`dataset: batchSize must be a positive whole number, got ${batchSize}`);
@@ -124,19 +125,39 @@ export class ImageDataGenerator {
     }) as unknown as tf.data.Dataset<{ xs: tf.Tensor4D; ys: tf.Tensor }>;
   }
 
-  private makeBatch(values: Float32Array, ids: number[], h: number, w: number, c: number): tf.Tensor4D {
+  private makeBatch(images: Images, ids: number[]): tf.Tensor4D {
+    const { h, w, c } = images;
     const size = h * w * c;
     const out = new Float32Array(ids.length * size);
     ids.forEach((id, k) => {
-      const img: PixelImage = { data: values.subarray(id * size, (id + 1) * size), height: h, width: w, channels: c };
+      const img: PixelImage = { data: images.frame(id), height: h, width: w, channels: c };
       out.set(this.randomTransform(img).data, k * size);
     });
     return tf.tensor4d(out, [ids.length, h, w, c]);
   }
 }
 
-function readImages(x: tf.Tensor): { values: Float32Array; n: number; h: number; w: number; c: number } {
+/** Images to draw batches from: `frame(i)` gives image i's values (height × width × channels). */
+interface Images {
+  n: number;
+  h: number;
+  w: number;
+  c: number;
+  frame: (i: number) => Float32Array;
+}
+
+/**
+ * A float tensor's values are read once (one copy, in JavaScript); frames kept as bytes
+ * (FrameBytes) become floats one image at a time, so a big training set is never held twice.
+ */
+function readImages(x: tf.Tensor | FrameBytes): Images {
+  if (x instanceof FrameBytes) {
+    return { n: x.count, h: x.height, w: x.width, c: 3, frame: (i) => x.frameFloats(i) };
+  }
   if (x.rank !== 4) throw new Error(`expected images as [count, height, width, channels], got shape [${x.shape.join(", ")}]`);
   const [n, h, w, c] = x.shape;
-  return { values: Float32Array.from(x.dataSync()), n, h, w, c };
+  const data = x.dataSync();
+  const values = data instanceof Float32Array ? data : Float32Array.from(data);
+  const size = h * w * c;
+  return { n, h, w, c, frame: (i) => values.subarray(i * size, (i + 1) * size) };
 }

@@ -10,6 +10,7 @@ import * as tf from "@tensorflow/tfjs";
 import { registerWasmTrainingKernels } from "./wasm-training-kernels";
 import { readNativeStatus } from "./native-status";
 import { registerNativeFastKernels } from "./native-fast-kernels";
+import { loadTfjsNode } from "./tfjs-node";
 
 export type BackendName = "tensorflow" | "wasm" | "cpu";
 
@@ -112,7 +113,7 @@ function describeNative(): string {
 async function tryTensorflow(): Promise<BackendAvailability> {
   const fail = (detail: string): BackendAvailability => ({ name: "tensorflow", available: false, detail });
   try {
-    require("@tensorflow/tfjs-node");
+    loadTfjsNode();
   } catch (e) {
     return fail(whyNoNative(e));
   }

@@ -7,6 +7,9 @@ import { registerFileRouters } from "../io/model-files";
 import { setSeed } from "../random/rng";
 import { isFastMode } from "./fast-mode";
 import { watchInterrupts } from "../training/interrupt";
+import { memoryLimitWarning } from "./memory-limit";
+import { installLeanBackprop } from "../backend/lean-backprop";
+import { registerNativeReluGrad } from "../backend/native-relu-grad";
 
 export interface StartChapterArgs {
   /** Seed for R-style draws, tf.js initialisers, dropout and fit shuffling. */
@@ -21,6 +24,10 @@ export interface ChapterSetup {
 
 export async function startChapter(args: StartChapterArgs): Promise<ChapterSetup> {
   const backend = await selectBackend();
+  // Less memory per training step, the same numbers: each layer's gradients freed during the backward
+  // pass, and ReLU's gradient as one native op (lib/backend/lean-backprop.ts, native-relu-grad.ts).
+  installLeanBackprop();
+  registerNativeReluGrad();
   registerFileRouters();
   watchInterrupts(); // Kernel > Interrupt stops a running fit (training/interrupt.ts)
   setSeed(args.seed);
@@ -31,5 +38,7 @@ export async function startChapter(args: StartChapterArgs): Promise<ChapterSetup
       ? "Mode: FAST (COURSE_FAST=1): fewer samples and epochs, numbers will differ from the full run"
       : "Mode: full (set COURSE_FAST=1 for a quick run)",
   );
+  const memory = memoryLimitWarning(); // a hub's or Binder's limit below this notebook's budget
+  if (memory !== null) console.log(memory);
   return { backend, seed: args.seed, fast };
 }

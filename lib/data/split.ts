@@ -1,5 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import { Rng } from "../random/rng";
+import { FrameBytes } from "./images/frame-bytes";
 
 export interface Split {
   train: number[];
@@ -19,8 +20,14 @@ export function splitIndices(n: number, nTrain: number, rng: Rng): Split {
   return { train: order.slice(0, nTrain), validation: order.slice(nTrain) };
 }
 
-/** Rows `indices` of `x` along the first axis (a typed `tf.gather` that cleans up its index tensor). */
-export function takeRows<T extends tf.Tensor>(x: T, indices: readonly number[]): T {
+/**
+ * Rows `indices` of `x` along the first axis (a typed `tf.gather` that cleans up its index tensor).
+ * From frames kept as bytes (`FrameBytes`) it gives those frames as a new float tensor in [0, 1].
+ */
+export function takeRows(x: FrameBytes, indices: readonly number[]): tf.Tensor4D;
+export function takeRows<T extends tf.Tensor>(x: T, indices: readonly number[]): T;
+export function takeRows<T extends tf.Tensor>(x: T | FrameBytes, indices: readonly number[]): T | tf.Tensor4D {
+  if (x instanceof FrameBytes) return x.take(indices).toTensor();
   const n = x.shape[0];
   for (const i of indices) {
     if (!Number.isInteger(i) || i < 0 || i >= n) {

@@ -4,17 +4,24 @@
  * notebooks, old nbconvert versions that strip SVG, and image viewers.
  */
 import * as fs from "fs";
+import * as path from "path";
 import { Resvg, ResvgRenderOptions } from "@resvg/resvg-js";
+import { debianPath } from "../io/debian-files";
 
 /** The font family our SVGs ask for first; Debian's fonts-dejavu-core provides it. */
 export const FONT_FAMILY = "DejaVu Sans, Helvetica, Arial, sans-serif";
 
-const DEJAVU = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
+const SYSTEM_DEJAVU = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
+// The system's copy, or the one setup unpacked into the project when it ran without root.
+const DEJAVU = debianPath(SYSTEM_DEJAVU);
 
-function fontOptions(): ResvgRenderOptions["font"] {
+/** The fonts resvg gets for every plot (exported for the test that checks text is drawn). */
+export function fontOptions(): ResvgRenderOptions["font"] {
   const haveDejaVu = fs.existsSync(DEJAVU);
   return {
     loadSystemFonts: true,
+    // resvg scans only the system's font folders by itself.
+    fontDirs: haveDejaVu && DEJAVU !== SYSTEM_DEJAVU ? [path.dirname(DEJAVU)] : [],
     defaultFontFamily: haveDejaVu ? "DejaVu Sans" : undefined,
     sansSerifFamily: haveDejaVu ? "DejaVu Sans" : undefined,
   };
@@ -32,7 +39,7 @@ function warnIfNoFonts(): void {
   for (let i = 3; i < pixels.length; i += 4) if (pixels[i] > 0) return;
   process.stderr.write(
     "warning: no usable font found, so text in plots will be missing. " +
-      "On Debian/Ubuntu: apt-get install fonts-dejavu-core\n",
+      "`bash scripts/course.sh setup` fetches one (no root needed); on Debian/Ubuntu also: apt-get install fonts-dejavu-core\n",
   );
 }
 

@@ -4,12 +4,15 @@
  * load with tfjs-node's `tf.loadLayersModel("file://.../model.json")` and the other way round.
  *
  * Writes are crash-safe: the weights go to a new uniquely named file first, then `model.json` is
- * replaced by an atomic rename. Whatever moment a run dies, `model.json` names a complete weights
- * file, so a checkpoint is never left half written; stale weight files are removed afterwards.
+ * replaced by an atomic rename, each read back before it is renamed into place (lib/io/safe-write).
+ * Whatever moment a run dies or a disk fills, `model.json` names a complete weights file. Afterwards
+ * only the weights files the previous `model.json` named are removed: other files in the folder are
+ * never touched. Loading refuses manifest paths that lead out of the folder and checks sizes first.
  */
 import * as tf from "@tensorflow/tfjs";
 import * as fs from "fs";
 import * as path from "path";
+import { fsCause, replaceFileOrThrow, saveError } from "./safe-write";
 
 const MODEL_FILE = "model.json";
 const SCHEME = "file://";
@@ -28,17 +31,49 @@ function toBuffer(data: tf.io.WeightData | undefined): Buffer {
 
 let writeCounter = 0;
 
-/** Write `file` so that readers see either the old or the new content, never a partial one. */
-function writeAtomically(file: string, content: Buffer | string): void {
-  const tmp = `${file}.${process.pid}.${Date.now()}.${writeCounter++}.tmp`;
-  const fd = fs.openSync(tmp, "w");
-  try {
-    fs.writeFileSync(fd, content);
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
+/** The most a model.json may hold (a topology with a weights manifest is far smaller). */
+const MAX_MODEL_JSON_BYTES = 64 * 2 ** 20;
+
+/**
+ * A manifest path as a file inside `folder`, or an error: absolute paths, `..` and links that lead
+ * out of the folder are refused, so a model.json cannot make us read (or delete) other files.
+ */
+function insideFolder(folder: string, p: unknown, jsonPath: string): string {
+  if (typeof p !== "string" || p.length === 0 || p.includes("\0")) {
+    throw new Error(`${jsonPath}: the weights manifest names a file as ${JSON.stringify(p)}, which is not a file name`);
   }
-  fs.renameSync(tmp, file);
+  const resolved = path.resolve(folder, p);
+  const rel = path.relative(path.resolve(folder), resolved);
+  if (path.isAbsolute(p) || rel.startsWith("..") || path.isAbsolute(rel) || rel === "") {
+    throw new Error(`${jsonPath}: the weights manifest points outside the model folder (${p}); weights must sit beside model.json`);
+  }
+  if (fs.existsSync(resolved)) {
+    const real = fs.realpathSync(resolved);
+    const realRel = path.relative(fs.realpathSync(folder), real);
+    if (realRel.startsWith("..") || path.isAbsolute(realRel)) {
+      throw new Error(`${jsonPath}: weights file ${p} is a link that leads outside the model folder (to ${real})`);
+    }
+  }
+  return resolved;
+}
+
+/** The weights files the folder's current model.json names (plain names inside the folder), or none. */
+function previousWeights(folder: string): string[] {
+  const jsonPath = path.join(folder, MODEL_FILE);
+  try {
+    if (!fs.statSync(jsonPath).isFile() || fs.statSync(jsonPath).size > MAX_MODEL_JSON_BYTES) return [];
+    const json = JSON.parse(fs.readFileSync(jsonPath, "utf8")) as tf.io.ModelJSON;
+    const names: string[] = [];
+    for (const group of Array.isArray(json.weightsManifest) ? json.weightsManifest : []) {
+      for (const p of Array.isArray(group?.paths) ? group.paths : []) {
+        // Only plain names beside model.json: a save never deletes anything elsewhere.
+        if (typeof p === "string" && p === path.basename(p) && p !== MODEL_FILE && !p.startsWith(".")) names.push(p);
+      }
+    }
+    return names;
+  } catch {
+    return [];
+  }
 }
 
 class FolderModelIO implements tf.io.IOHandler {
@@ -48,10 +83,14 @@ class FolderModelIO implements tf.io.IOHandler {
     if (artifacts.modelTopology instanceof ArrayBuffer) {
       throw new Error("file:// saving supports layers models (JSON topology), not binary graphs");
     }
-    fs.mkdirSync(this.folder, { recursive: true });
+    const jsonPath = path.join(this.folder, MODEL_FILE);
+    if (fs.existsSync(this.folder) && !fs.statSync(this.folder).isDirectory()) {
+      throw new Error(`saveModel: could not save into ${this.folder}: it is a file, not a folder; nothing was written`);
+    }
+    const before = previousWeights(this.folder);
     const weightsName = `weights-${Date.now().toString(36)}-${process.pid}-${writeCounter++}.bin`;
+    const weightsPath = path.join(this.folder, weightsName);
     const weights = toBuffer(artifacts.weightData);
-    writeAtomically(path.join(this.folder, weightsName), weights);
     const modelJson: tf.io.ModelJSON = {
       modelTopology: artifacts.modelTopology as object,
       weightsManifest: [{ paths: [weightsName], weights: artifacts.weightSpecs ?? [] }],
@@ -62,8 +101,17 @@ class FolderModelIO implements tf.io.IOHandler {
     if (artifacts.trainingConfig) modelJson.trainingConfig = artifacts.trainingConfig;
     if (artifacts.userDefinedMetadata) modelJson.userDefinedMetadata = artifacts.userDefinedMetadata;
     const jsonText = JSON.stringify(modelJson);
-    writeAtomically(path.join(this.folder, MODEL_FILE), jsonText);
-    removeUnreferencedWeights(this.folder, weightsName);
+    // The weights first under a new name, then model.json: whatever fails, model.json names complete weights.
+    const existed = fs.existsSync(jsonPath);
+    try {
+      replaceFileOrThrow(weightsPath, weights);
+      replaceFileOrThrow(jsonPath, jsonText);
+    } catch (e) {
+      fs.rmSync(weightsPath, { force: true });
+      throw saveError("saveModel", this.folder, e, existed);
+    }
+    // Only what the previous model.json named, and never the file just written.
+    for (const old of before) if (old !== weightsName) fs.rmSync(path.join(this.folder, old), { force: true });
     return {
       modelArtifactsInfo: {
         dateSaved: new Date(),
@@ -77,8 +125,17 @@ class FolderModelIO implements tf.io.IOHandler {
 
   async load(): Promise<tf.io.ModelArtifacts> {
     const jsonPath = path.join(this.folder, MODEL_FILE);
-    if (!fs.existsSync(jsonPath)) {
-      throw new Error(`No saved model at ${this.folder}: ${MODEL_FILE} is missing`);
+    let stat: fs.Stats;
+    try {
+      stat = fs.statSync(jsonPath);
+    } catch (e) {
+      if (!fs.existsSync(this.folder)) throw new Error(`No saved model at ${this.folder}: the folder does not exist`);
+      if ((e as NodeJS.ErrnoException).code === "ENOENT") throw new Error(`No saved model at ${this.folder}: ${MODEL_FILE} is missing`);
+      throw new Error(`${jsonPath} cannot be read: ${fsCause(e)}`);
+    }
+    if (!stat.isFile()) throw new Error(`${jsonPath} is not a file`);
+    if (stat.size > MAX_MODEL_JSON_BYTES) {
+      throw new Error(`${jsonPath} holds ${stat.size} bytes, more than a model.json ever needs (${MAX_MODEL_JSON_BYTES}); it is not a model file`);
     }
     let modelJson: tf.io.ModelJSON;
     try {
@@ -86,41 +143,66 @@ class FolderModelIO implements tf.io.IOHandler {
     } catch (e) {
       throw new Error(`${jsonPath} is not valid JSON (${(e as Error).message})`);
     }
-    if (modelJson.modelTopology == null || !Array.isArray(modelJson.weightsManifest)) {
+    const topology = (modelJson as { modelTopology?: unknown } | null)?.modelTopology;
+    if (topology === null || typeof topology !== "object" || !Array.isArray(modelJson.weightsManifest)) {
       throw new Error(`${jsonPath} is not a tf.js model file (no modelTopology or weightsManifest)`);
     }
-    return tf.io.getModelArtifactsForJSON(modelJson, async (manifest) => {
-      const specs: tf.io.WeightsManifestEntry[] = [];
-      const parts: Buffer[] = [];
-      for (const group of manifest) {
-        specs.push(...group.weights);
-        for (const p of group.paths) {
-          const file = path.join(this.folder, p);
-          if (!fs.existsSync(file)) throw new Error(`Weights file ${file} named in ${jsonPath} is missing`);
-          parts.push(fs.readFileSync(file));
-        }
+    const specs: tf.io.WeightsManifestEntry[] = [];
+    const files: string[] = [];
+    for (const group of modelJson.weightsManifest) {
+      if (group === null || typeof group !== "object" || !Array.isArray(group.paths) || !Array.isArray(group.weights)) {
+        throw new Error(`${jsonPath}: the weights manifest is damaged (each entry needs "paths" and "weights" lists)`);
       }
-      const all = Buffer.concat(parts);
-      const expected = specs.reduce((n, s) => n + s.shape.reduce((a, b) => a * b, 1) * bytesPer(s.dtype), 0);
-      if (all.length !== expected) {
-        throw new Error(`Weights in ${this.folder} hold ${all.length} bytes but the manifest needs ${expected}`);
+      for (const w of group.weights) specs.push(checkSpec(w, jsonPath));
+      for (const p of group.paths) files.push(insideFolder(this.folder, p, jsonPath));
+    }
+    // Sizes are compared before anything is read, so a manifest cannot make us allocate what is not there.
+    const expected = specs.reduce((n, s) => n + specBytes(s), 0);
+    let total = 0;
+    for (const file of files) {
+      let st: fs.Stats;
+      try {
+        st = fs.statSync(file);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === "ENOENT") throw new Error(`Weights file ${file} named in ${jsonPath} is missing`);
+        throw new Error(`Weights file ${file} named in ${jsonPath} cannot be read: ${fsCause(e)}`);
       }
-      return [specs, all.buffer.slice(all.byteOffset, all.byteOffset + all.length)];
-    });
+      if (!st.isFile()) throw new Error(`Weights file ${file} named in ${jsonPath} is not a file`);
+      total += st.size;
+    }
+    if (total !== expected) {
+      const names = files.map((f) => path.basename(f)).join(", ");
+      throw new Error(
+        `Weights in ${this.folder} (${names}) hold ${total} bytes but the manifest needs ${expected}` +
+          `${total < expected ? ": a weights file is truncated" : ""}`,
+      );
+    }
+    const all = Buffer.concat(files.map((f) => fs.readFileSync(f)));
+    try {
+      return await tf.io.getModelArtifactsForJSON(modelJson, async () => [specs, all.buffer.slice(all.byteOffset, all.byteOffset + all.length)]);
+    } catch (e) {
+      throw new Error(`${jsonPath}: ${(e as Error).message}`);
+    }
   }
 }
 
-function bytesPer(dtype: string): number {
-  if (dtype === "float32" || dtype === "int32") return 4;
-  if (dtype === "bool") return 1;
-  throw new Error(`Unsupported weight dtype ${dtype}`);
+const BYTES: Record<string, number> = { float32: 4, int32: 4, bool: 1, uint8: 1, uint16: 2, float16: 2 };
+
+/** One manifest entry, checked: a name, a shape of whole numbers, a dtype we know. */
+function checkSpec(w: unknown, jsonPath: string): tf.io.WeightsManifestEntry {
+  const s = w as tf.io.WeightsManifestEntry;
+  const ok = s !== null && typeof s === "object" && typeof s.name === "string" && Array.isArray(s.shape) &&
+    s.shape.every((d) => Number.isSafeInteger(d) && d >= 0) && typeof s.dtype === "string";
+  if (!ok) throw new Error(`${jsonPath}: the weights manifest has a damaged entry ${JSON.stringify(w)?.slice(0, 120)}`);
+  const stored = s.quantization?.dtype ?? s.dtype;
+  if (BYTES[stored] === undefined || (s.dtype !== "float32" && s.dtype !== "int32" && s.dtype !== "bool")) {
+    throw new Error(`${jsonPath}: weight ${s.name} has dtype ${stored}, which is not supported`);
+  }
+  return s;
 }
 
-function removeUnreferencedWeights(folder: string, keep: string): void {
-  for (const f of fs.readdirSync(folder)) {
-    const stale = (f.startsWith("weights-") && f.endsWith(".bin") && f !== keep) || f.endsWith(".tmp");
-    if (stale) fs.rmSync(path.join(folder, f), { force: true });
-  }
+function specBytes(s: tf.io.WeightsManifestEntry): number {
+  return s.shape.reduce((a, b) => a * b, 1) * BYTES[s.quantization?.dtype ?? s.dtype];
 }
 
 /** An IO handler for `model.save(...)` / `tf.loadLayersModel(...)` on a folder. */
@@ -155,5 +237,13 @@ export async function saveModel(model: tf.LayersModel, folder: string): Promise<
 
 /** Load a model saved by `saveModel`, `model.save("file://...")` or tfjs-node. */
 export async function loadModel(folder: string): Promise<tf.LayersModel> {
-  return tf.loadLayersModel(fileModelIO(folder));
+  const dir = folderOf(folder);
+  try {
+    return await tf.loadLayersModel(fileModelIO(folder));
+  } catch (e) {
+    // tf.js's own messages (an unknown layer, a topology it cannot build) do not say which model.
+    const message = e instanceof Error ? e.message : String(e);
+    if (message.includes(dir)) throw e;
+    throw new Error(`${path.join(dir, MODEL_FILE)}: the model cannot be built from it: ${message}`);
+  }
 }

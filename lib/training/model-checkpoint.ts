@@ -2,8 +2,9 @@
  * keras's `callback_model_checkpoint` for tf.js: after each epoch, look at one logged quantity and
  * save the model when it improved (or every epoch). A filepath ending in `.h5` or `.keras` saves a
  * Keras file (as the course's `callback_model_checkpoint(filepath = "....h5")` does), anything else a
- * tf.js model folder. Both writers are crash-safe, so a run killed mid-save still leaves the previous
- * best model loadable.
+ * tf.js model folder. Both writers are crash-safe, so a run killed mid-save, or a save that fails on a
+ * full disk, still leaves the previous best model loadable; a failed save stops `fit` with an error
+ * that names the file and the epoch.
  */
 import * as tf from "@tensorflow/tfjs";
 import { saveModel } from "../io/model-files";
@@ -70,6 +71,8 @@ export class ModelCheckpoint extends tf.Callback {
   /** Epoch (0-based) of the last save, -1 if nothing was saved yet. */
   bestEpoch = -1;
   private readonly verbose: boolean;
+  /** A save that failed: fit stops after that epoch and rejects with it. */
+  private failure: Error | null = null;
 
   constructor(readonly args: ModelCheckpointArgs) {
     super();
@@ -85,6 +88,20 @@ export class ModelCheckpoint extends tf.Callback {
     this.saveBestOnly = args.saveBestOnly ?? true;
     this.verbose = args.verbose ?? false;
     this.best = this.mode === "min" ? Infinity : -Infinity;
+  }
+
+  async onTrainBegin(): Promise<void> {
+    this.failure = null;
+  }
+
+  async onTrainEnd(): Promise<void> {
+    const failure = this.failure;
+    this.failure = null;
+    if (failure === null) return;
+    // fit reads its History's log tensors into numbers after onTrainEnd; rejecting skips that, so do it here.
+    const history = (this.model as unknown as { history?: { syncData?: () => Promise<void> } }).history;
+    await history?.syncData?.();
+    throw failure;
   }
 
   async onEpochEnd(epoch: number, logs?: tf.Logs): Promise<void> {
@@ -103,8 +120,17 @@ export class ModelCheckpoint extends tf.Callback {
       return;
     }
     const folder = formatCheckpointPath(this.args.filepath, epoch, values);
-    if (isKerasFilePath(folder)) await saveKerasModel(this.model as tf.LayersModel, folder);
-    else await saveModel(this.model as tf.LayersModel, folder);
+    try {
+      if (isKerasFilePath(folder)) await saveKerasModel(this.model as tf.LayersModel, folder);
+      else await saveModel(this.model as tf.LayersModel, folder);
+    } catch (e) {
+      // The savers' errors name the file and say the previous one is unchanged; add when it happened.
+      // Training stops at the end of this epoch and fit rejects with the error from onTrainEnd: thrown
+      // here, inside tf.js's epoch loop, it would leave that epoch's log tensors undisposed.
+      this.failure = new Error(`ModelCheckpoint, epoch ${epoch + 1}: ${e instanceof Error ? e.message : String(e)}`);
+      (this.model as tf.LayersModel).stopTraining = true;
+      return;
+    }
     if (improved) {
       this.best = current;
       this.bestEpoch = epoch;

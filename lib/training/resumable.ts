@@ -23,7 +23,7 @@
  * moment leaves the previous epoch's state readable.
  */
 import * as fs from "fs";
-import * as path from "path";
+import { replaceFile } from "../io/safe-write";
 import * as tf from "@tensorflow/tfjs";
 import { resolveLogs } from "./model-checkpoint";
 import { RngState, restoreSeededStream, seededStreamState } from "../random/rng";
@@ -125,16 +125,8 @@ export async function saveTrainingState(model: tf.LayersModel, file: string, epo
   const head = Buffer.from(JSON.stringify(header), "utf8");
   const len = Buffer.alloc(4);
   len.writeUInt32LE(head.byteLength);
-  fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  const fd = fs.openSync(tmp, "w");
-  try {
-    for (const part of [Buffer.from(MAGIC, "ascii"), len, head, ...chunks]) fs.writeSync(fd, part);
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-  fs.renameSync(tmp, file);
+  // Written aside, read back and renamed into place: a full disk leaves the last good state.
+  replaceFile("saveTrainingState", file, Buffer.concat([Buffer.from(MAGIC, "ascii"), len, head, ...chunks]));
 }
 
 /** Reads a state file's head and weight bytes, checking its layout; errors name the file. */

@@ -38,6 +38,8 @@ const CASES: Case[] = [
   },
   { notebook: "05-dna-motifs.ipynb", variable: "model", expected: arch.dnaCnn },
   { notebook: "06-more-data.ipynb", variable: "cnn", expected: () => arch.rickCnn() },
+  // exercise 2.3's answer (the Rick CNN trained from the folders)
+  { notebook: "06-more-data.ipynb", variable: "net", expected: () => arch.rickCnn() },
   {
     notebook: "06-more-data.ipynb",
     variable: "scratch",

@@ -1,6 +1,9 @@
 /**
  * Runs every chapter headless through real Jupyter (nbclient, the repo's tslab kernel) in fast
- * mode, and proves the runner really fails by feeding it a deliberately broken notebook.
+ * mode, and proves the runner really fails by feeding it a deliberately broken notebook. The runner
+ * also holds each chapter's kernel to its fast-mode memory budget (notebooks/memory-budgets.json,
+ * fast_mb), so a chapter that needs more memory than it did fails here with its figure
+ * (test/notebooks/memory-budget.test.ts shows that failure).
  */
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
@@ -8,6 +11,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as os from "os";
 import { spawnSync } from "child_process";
+import { checkCells } from "./check-cells";
 
 const root = path.resolve(__dirname, "..", "..");
 const python = path.join(root, ".venv", "bin", "python");
@@ -23,7 +27,15 @@ function run(notebook: string, timeoutSeconds: number, env: Record<string, strin
   const file = path.join(executed, path.basename(notebook));
   const nb = fs.existsSync(file) ? fs.readFileSync(file, "utf8") : "";
   fs.rmSync(executed, { recursive: true, force: true });
-  return { status: r.status, out: `${r.stdout}\n${r.stderr}`, backendLine: backendLine(nb) };
+  return { status: r.status, out: `${r.stdout}\n${r.stderr}`, backendLine: backendLine(nb), warnings: nodeWarnings(nb), executed: nb };
+}
+
+/** Warnings that reached the executed notebook's outputs: Node's (deprecations and the like), and ours when plots would lack text. */
+function nodeWarnings(executedJson: string): string[] {
+  if (executedJson === "") return [];
+  const nb = JSON.parse(executedJson) as { cells: { outputs?: { text?: string | string[] }[] }[] };
+  const lines = nb.cells.flatMap((c) => (c.outputs ?? []).flatMap((o) => (Array.isArray(o.text) ? o.text.join("") : o.text ?? "").split("\n")));
+  return lines.filter((l) => /\b(DEP\d{4}|DeprecationWarning|ExperimentalWarning)\b|\(node:\d+\)|no usable font/.test(l));
 }
 
 /** The "Backend: ..." line a chapter printed, from its executed notebook. */
@@ -74,7 +86,12 @@ for (const chapter of chapters) {
   test(`chapter runs clean in fast mode: ${chapter}`, () => {
     const r = run(path.join(root, "notebooks", chapter), 600);
     assert.equal(r.status, 0, r.out);
+    assert.deepEqual(r.warnings, [], `Node printed warnings into ${chapter}`);
     assert.match(r.backendLine, nativeExpected() ? /^Backend: tensorflow \(native TensorFlow/ : /^Backend: /, "backend line");
+    // The chapters are the teacher's edition: every exercise check must pass on the worked answer.
+    for (const { source, output } of checkCells(r.executed)) {
+      assert.match(output, /^Exercise [\d.A-Z]+ \(.*\): (all \d+ checks pass|the check passes)\./m, `${chapter}: ${source}\n${output}`);
+    }
   });
 }
 

@@ -2,7 +2,7 @@ import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import { Resvg } from "@resvg/resvg-js";
 import { DisplayMessage, setDisplaySink } from "../../lib/display/mime";
-import { svgToPng } from "../../lib/display/svg";
+import { fontOptions, svgToPng } from "../../lib/display/svg";
 import { showVegaLite, vegaLiteBundle, vegaLiteToSvg, VEGALITE_MIME } from "../../lib/plotting/vegalite";
 import { pngSize } from "../display/png-decode";
 
@@ -44,11 +44,11 @@ test("showVegaLite sends one display message", async () => {
   assert.equal(typeof sent[0].data["image/png"], "string"); // base64
 });
 
-test("text is actually drawn: a font is installed (Debian: fonts-dejavu-core)", () => {
+test("text is actually drawn: a font is installed (Debian: fonts-dejavu-core, or setup's copy without root)", () => {
   const svg = (text: string) =>
     `<svg xmlns="http://www.w3.org/2000/svg" width="120" height="30"><text x="4" y="22" font-family="sans-serif" font-size="20">${text}</text></svg>`;
   const ink = (s: string) => {
-    const px = new Resvg(s, { font: { loadSystemFonts: true } }).render().pixels;
+    const px = new Resvg(s, { font: fontOptions() }).render().pixels;
     let n = 0;
     for (let i = 3; i < px.length; i += 4) if (px[i] > 0) n++;
     return n;

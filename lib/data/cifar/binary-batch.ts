@@ -9,6 +9,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import { replaceFile } from "../../io/safe-write";
 
 export const CIFAR_SIDE = 32;
 export const CIFAR_PIXELS = CIFAR_SIDE * CIFAR_SIDE;
@@ -39,16 +40,24 @@ export interface CifarBatch {
 }
 
 /** Parses the bytes of one batch file; `name` is used in error messages. */
-export function parseCifarBatch(bytes: Uint8Array, name = "CIFAR batch"): CifarBatch {
-  if (bytes.length === 0) throw new Error(`${name}: the file is empty (a CIFAR-10 batch holds records of ${CIFAR_RECORD_BYTES} bytes)`);
-  if (bytes.length % CIFAR_RECORD_BYTES !== 0) {
-    const whole = Math.floor(bytes.length / CIFAR_RECORD_BYTES);
+/** The largest batch file read: ten times a real batch. */
+export const MAX_CIFAR_BATCH_BYTES = 10 * CIFAR_BATCH_RECORDS * CIFAR_RECORD_BYTES;
+
+/** Throws, naming `name`, unless `length` bytes can be whole records. */
+export function checkCifarSize(length: number, name: string): void {
+  if (length === 0) throw new Error(`${name}: the file is empty (a CIFAR-10 batch holds records of ${CIFAR_RECORD_BYTES} bytes)`);
+  if (length % CIFAR_RECORD_BYTES !== 0) {
+    const whole = Math.floor(length / CIFAR_RECORD_BYTES);
     throw new Error(
-      `${name}: ${bytes.length} bytes is not a whole number of ${CIFAR_RECORD_BYTES}-byte records ` +
-        `(${whole} records and ${bytes.length - whole * CIFAR_RECORD_BYTES} bytes left over); ` +
+      `${name}: ${length} bytes is not a whole number of ${CIFAR_RECORD_BYTES}-byte records ` +
+        `(${whole} records and ${length - whole * CIFAR_RECORD_BYTES} bytes left over); ` +
         `is this the binary version of CIFAR-10 (not the Python or MATLAB one), and is the file complete?`,
     );
   }
+}
+
+export function parseCifarBatch(bytes: Uint8Array, name = "CIFAR batch"): CifarBatch {
+  checkCifarSize(bytes.length, name);
   const count = bytes.length / CIFAR_RECORD_BYTES;
   const labels = new Uint8Array(count);
   const planes = new Uint8Array(count * CIFAR_IMAGE_BYTES);
@@ -67,6 +76,13 @@ export function parseCifarBatch(bytes: Uint8Array, name = "CIFAR batch"): CifarB
 /** Reads one batch file (e.g. `data_batch_1.bin`). */
 export function readCifarBatch(file: string): CifarBatch {
   if (!fs.existsSync(file)) throw new Error(`CIFAR-10 batch ${file} does not exist`);
+  const stat = fs.statSync(file);
+  if (!stat.isFile()) throw new Error(`CIFAR-10 batch ${file} is not a regular file`);
+  // The size alone says whether it can be a batch: checked before the file is read.
+  if (stat.size > MAX_CIFAR_BATCH_BYTES) {
+    throw new Error(`${file}: ${stat.size} bytes is far more than a CIFAR-10 batch (${CIFAR_BATCH_RECORDS} records of ${CIFAR_RECORD_BYTES} bytes)`);
+  }
+  checkCifarSize(stat.size, file);
   return parseCifarBatch(fs.readFileSync(file), file);
 }
 
@@ -89,10 +105,7 @@ export function encodeCifarBatch(labels: ArrayLike<number>, planes: Uint8Array):
 /** Writes a batch file (written aside and renamed, so a reader never sees half a file). */
 export function writeCifarBatch(file: string, labels: ArrayLike<number>, planes: Uint8Array): void {
   const bytes = encodeCifarBatch(labels, planes);
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, bytes);
-  fs.renameSync(tmp, file);
+  replaceFile("writeCifarBatch", file, bytes);
 }
 
 /** Image `index` of a batch as interleaved RGB bytes, [32][32][3] row-major (what a tensor wants). */
@@ -121,6 +134,8 @@ export function rgbToPlanes(rgb: Uint8Array, out = new Uint8Array(CIFAR_IMAGE_BY
 export function readCifarClassNames(dir: string): string[] {
   const file = path.join(dir, CIFAR_META_FILE);
   if (!fs.existsSync(file)) return [...CIFAR10_CLASSES];
+  const size = fs.statSync(file).size;
+  if (size > 64 * 1024) throw new Error(`${file}: ${size} bytes is not a list of ten class names`);
   const names = fs.readFileSync(file, "utf8").split(/\r?\n/).map((s) => s.trim()).filter((s) => s.length > 0);
   if (names.length !== 10) throw new Error(`${file}: expected 10 class names, one per line, found ${names.length}`);
   return names;

@@ -36,6 +36,9 @@ export interface ReadFastaArgs {
   alphabet?: string;
 }
 
+/** The largest FASTA file read in one piece (the course's ChIP files are a few MB). */
+export const MAX_FASTA_BYTES = 512 * 2 ** 20;
+
 /** IUPAC nucleotide codes, the gap '-' and '*'. */
 export const IUPAC_DNA = "ACGTUNRYSWKMBDHV-*";
 
@@ -58,14 +61,15 @@ export function parseFasta(args: ParseFastaArgs): FastaRecord[] {
     if (current === null) return;
     const sequence = current.parts.join("");
     if (sequence.length === 0) throw new Error(`${source}: record '${current.header}' (line ${current.line}) has no sequence`);
-    const name = current.header.split(/\s+/)[0];
+    const name = /^\S*/.exec(current.header)?.[0] ?? "";
     records.push({ header: current.header, name, sequence, line: current.line });
   };
 
   for (let i = 0; i < lines.length; i++) {
-    const raw = lines[i].replace(/\s+$/, "");
+    // trimEnd, not /\s+$/: the regex retries at every space of a long run, which is quadratic.
+    const raw = lines[i].trimEnd();
     const lineNo = i + 1;
-    if (raw.trim() === "") continue;
+    if (raw.length === 0) continue;
     if (raw.startsWith(">")) {
       finish();
       const header = raw.slice(1).trim();
@@ -96,7 +100,13 @@ export function parseFasta(args: ParseFastaArgs): FastaRecord[] {
 export function readFasta(args: ReadFastaArgs): FastaRecord[] {
   const { file } = args;
   if (!fs.existsSync(file)) throw new Error(`${file}: no such FASTA file`);
-  if (fs.statSync(file).isDirectory()) throw new Error(`${file}: is a folder, not a FASTA file`);
+  const stat = fs.statSync(file);
+  if (stat.isDirectory()) throw new Error(`${file}: is a folder, not a FASTA file`);
+  if (!stat.isFile()) throw new Error(`${file}: is not a regular file (a device or a pipe?), not a FASTA file`);
+  // A JavaScript string holds at most ~512 MiB of text; say so instead of failing inside readFileSync.
+  if (stat.size > MAX_FASTA_BYTES) {
+    throw new Error(`${file}: ${stat.size} bytes is more than this reader takes in one piece (${MAX_FASTA_BYTES}); split the file`);
+  }
   const text = fs.readFileSync(file, "utf8");
   return parseFasta({ text, source: file, alphabet: args.alphabet });
 }

@@ -6,7 +6,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { readFasta } from "./fasta";
 import { dropSequencesWithN, DroppedSequence } from "./n-filter";
-import { oneHotValues } from "./one-hot";
+import { DnaSequence, oneHotValues } from "./one-hot";
 import { CHIP_CLASSES, CHIP_FILES, CHIP_SEQUENCE_LENGTH, chipPaths } from "./layout";
 
 export interface LoadChipArgs {
@@ -44,7 +44,7 @@ export interface ChipData {
 export function loadChipData(args: LoadChipArgs): ChipData {
   const length = args.length ?? CHIP_SEQUENCE_LENGTH;
   const paths = chipPaths(args.root);
-  const parts: Float32Array[] = [];
+  const keptPerClass: DnaSequence[][] = [];
   const labels: number[] = [];
   const names: string[] = [];
   const sequences: string[] = [];
@@ -55,7 +55,7 @@ export function loadChipData(args: LoadChipArgs): ChipData {
     const records = readFasta({ file });
     const { kept, dropped } = dropSequencesWithN(records);
     if (kept.length === 0) throw new Error(`${file}: every one of its ${records.length} records holds an N; nothing left to use`);
-    parts.push(oneHotValues({ sequences: kept, source: file, length }).values);
+    keptPerClass.push(kept);
     for (const r of kept) {
       labels.push(k);
       names.push(r.name);
@@ -64,12 +64,15 @@ export function loadChipData(args: LoadChipArgs): ChipData {
     counts.push(kept.length);
     files.push({ file: CHIP_FILES[cls], className: cls, records: records.length, kept: kept.length, dropped });
   });
+  // One array for all classes, each class encoded and copied in turn: at most one class's encoding is
+  // held beside it (encoding all classes first held the whole set twice: 2 × 183 MB at full size).
   const n = labels.length;
   const all = new Float32Array(n * length * 4);
   let offset = 0;
-  for (const p of parts) {
-    all.set(p, offset);
-    offset += p.length;
-  }
+  keptPerClass.forEach((kept, k) => {
+    const values = oneHotValues({ sequences: kept, source: paths[CHIP_CLASSES[k]], length }).values;
+    all.set(values, offset);
+    offset += values.length;
+  });
   return { x: tf.tensor3d(all, [n, length, 4]), labels, classNames: [...CHIP_CLASSES], counts, names, sequences, files };
 }

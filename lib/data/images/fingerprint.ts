@@ -30,11 +30,22 @@ export function fingerprintFolders(args: FingerprintArgs): Fingerprint {
     const names = listFiles(folder, { pattern: args.pattern ?? /\.jpe?g$/i });
     hash.update(`folder ${path.basename(folder)} ${names.length}\n`);
     for (const name of names) {
-      const content = crypto.createHash("sha256").update(fs.readFileSync(path.join(folder, name))).digest("hex");
+      const content = contentHash(path.join(folder, name));
       hash.update(`${name} ${content}\n`);
       files++;
     }
   }
   if (files === 0) throw new Error(`fingerprintFolders: no image files in ${args.folders.join(", ")}`);
   return { id: hash.digest("hex").slice(0, 16), files };
+}
+
+/** The file's SHA-256, or a marker for a link that dangles or loops (listFiles lists those too). */
+function contentHash(file: string): string {
+  let bytes: Buffer;
+  try {
+    bytes = fs.readFileSync(file);
+  } catch (e) {
+    return `unreadable ${(e as NodeJS.ErrnoException).code ?? "?"}`;
+  }
+  return crypto.createHash("sha256").update(bytes).digest("hex");
 }

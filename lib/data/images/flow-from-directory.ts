@@ -148,7 +148,7 @@ function classFolders(directory: string, classes: readonly string[] | undefined)
   checkFolder(directory);
   const subfolders = fs
     .readdirSync(directory, { withFileTypes: true })
-    .filter((e) => !e.name.startsWith(".") && (e.isDirectory() || (e.isSymbolicLink() && fs.statSync(path.join(directory, e.name)).isDirectory())))
+    .filter((e) => !e.name.startsWith(".") && (e.isDirectory() || (e.isSymbolicLink() && linksToFolder(path.join(directory, e.name)))))
     .map((e) => e.name)
     .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   if (classes === undefined) {
@@ -333,4 +333,13 @@ function oneHotRows(labels: number[], k: number): Float32Array {
   const out = new Float32Array(labels.length * k);
   labels.forEach((c, i) => (out[i * k + c] = 1));
   return out;
+}
+
+/** True when the link leads to a folder; a link that dangles or loops leads nowhere. */
+function linksToFolder(p: string): boolean {
+  try {
+    return fs.statSync(p, { throwIfNoEntry: false })?.isDirectory() === true;
+  } catch {
+    return false;
+  }
 }

@@ -5,6 +5,7 @@
 import * as fs from "fs";
 import * as jpeg from "jpeg-js";
 import * as tf from "@tensorflow/tfjs";
+import { MAX_JPEG_PIXELS, checkJpegHeader } from "./jpeg-header";
 
 /** Decoded pixels: `height × width × 3` bytes (R, G, B; 0..255), row-major. */
 export interface RgbImage {
@@ -44,11 +45,15 @@ export function decodeJpeg(bytes: Uint8Array, source = "<bytes>"): RgbImage {
     const what = other ? `it is a ${other.name} file` : "it does not start with the JPEG marker FF D8";
     throw new Error(`${source} is not a JPEG: ${what}. Convert it to JPEG or move it out of the folder.`);
   }
+  checkJpegHeader(bytes, source);
   let img: { width: number; height: number; data: Uint8Array };
   try {
-    img = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: false });
+    // The header was checked above; these bounds are the decoder's own second line.
+    img = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: false, maxResolutionInMP: MAX_JPEG_PIXELS / 1e6, maxMemoryUsageInMB: 1024 });
   } catch (e) {
-    const reason = e instanceof Error ? e.message : String(e);
+    // jpeg-js fails on some damage with a TypeError or RangeError from inside its tables: say that plainly.
+    const internal = e instanceof TypeError || e instanceof RangeError;
+    const reason = internal ? "its coded data does not fit together" : e instanceof Error ? e.message : String(e);
     // A complete JPEG ends with the end-of-image marker FF D9; a cut-off download does not.
     const n = bytes.length;
     const truncated = !(bytes[n - 2] === 0xff && bytes[n - 1] === 0xd9);
@@ -61,16 +66,39 @@ export function decodeJpeg(bytes: Uint8Array, source = "<bytes>"): RgbImage {
   return { width: img.width, height: img.height, data: img.data };
 }
 
+/** The largest JPEG file read (a 50 MP photo at the highest quality is about 30 MB). */
+export const MAX_JPEG_FILE_BYTES = 256 * 2 ** 20;
+
+/** Why `file` cannot be read as a file, in words that name it (links that dangle or loop, pipes, sizes). */
+function unreadable(file: string, e: unknown): Error {
+  const code = (e as NodeJS.ErrnoException).code;
+  const link = fs.lstatSync(file, { throwIfNoEntry: false });
+  if (link?.isSymbolicLink()) {
+    const target = fs.readlinkSync(file);
+    if (code === "ELOOP") return new Error(`${file} is a symbolic link that loops (it points to ${target}, which leads back to it)`);
+    if (code === "ENOENT") return new Error(`${file} is a broken symbolic link: its target ${target} does not exist`);
+  }
+  if (code === "ENOENT") return new Error(`image file not found: ${file}`);
+  if (code === "EISDIR") return new Error(`${file} is a folder, not an image file`);
+  if (code === "EACCES" || code === "EPERM") return new Error(`${file} cannot be read: permission denied`);
+  return new Error(`${file} cannot be read: ${e instanceof Error ? e.message : String(e)}`);
+}
+
 /** Reads and decodes one JPEG file. */
 export function readJpeg(file: string): RgbImage {
   let bytes: Buffer;
   try {
+    const stat = fs.statSync(file);
+    if (stat.isDirectory()) throw Object.assign(new Error("folder"), { code: "EISDIR" });
+    // A pipe or device would block or never end: only regular files are read.
+    if (!stat.isFile()) throw new Error(`${file} is not a regular file (a pipe or a device?), so not an image file`);
+    if (stat.size > MAX_JPEG_FILE_BYTES) {
+      throw new Error(`${file} holds ${stat.size} bytes, more than any picture this loader takes (${MAX_JPEG_FILE_BYTES}); it was not read`);
+    }
     bytes = fs.readFileSync(file);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === "ENOENT") throw new Error(`image file not found: ${file}`);
-    if (code === "EISDIR") throw new Error(`${file} is a folder, not an image file`);
-    throw e;
+    if ((e as NodeJS.ErrnoException).code === undefined && e instanceof Error && e.message.includes(file)) throw e;
+    throw unreadable(file, e);
   }
   return decodeJpeg(bytes, file);
 }

@@ -17,7 +17,8 @@ export interface ListFilesOptions {
 /**
  * The plain files in `folder` whose names match `pattern`, sorted by code point (R sorts by the
  * locale's collation, which may order names with "_" or digits differently). Sub-folders and
- * hidden files (starting with ".") are skipped. Throws when the folder is missing or not a folder.
+ * hidden files (starting with ".") are skipped; symbolic links to files are followed, and links that
+ * dangle or loop are listed (reading them then fails with an error that says so). Throws when the folder is missing or not a folder.
  */
 export function listFiles(folder: string, options: ListFilesOptions = {}): string[] {
   checkFolder(folder);
@@ -46,8 +47,16 @@ export function checkFolder(folder: string): void {
 
 function isFile(folder: string, e: fs.Dirent): boolean {
   if (e.isFile()) return true;
-  // Follow symbolic links, so a folder of links to frames elsewhere still lists.
-  return e.isSymbolicLink() && fs.statSync(path.join(folder, e.name), { throwIfNoEntry: false })?.isFile() === true;
+  if (!e.isSymbolicLink()) return false;
+  // Follow symbolic links, so a folder of links to frames elsewhere still lists. A link that dangles
+  // or loops is listed too (as R's list.files lists it), so the reader names it as a bad file instead
+  // of it vanishing, or a raw ELOOP stopping the whole listing.
+  try {
+    const target = fs.statSync(path.join(folder, e.name), { throwIfNoEntry: false });
+    return target === undefined || target.isFile();
+  } catch {
+    return true;
+  }
 }
 
 function toRegExp(pattern: string | RegExp | undefined): RegExp | null {

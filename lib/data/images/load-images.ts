@@ -140,6 +140,24 @@ export function loadImageFilesAsync(files: readonly string[], options: LoadImage
 
 /** The loop of `loadImageFiles`, one step per file (for the synchronous and the async variants). */
 export function* loadImageFilesSteps(files: readonly string[], options: LoadImagesOptions = {}): WorkSteps<LoadedImages> {
+  const read = yield* decodeFramesSteps(files, options, (n) => new Float32Array(n), rgbToUnitFloats);
+  const x = tf.tensor4d(read.values, [read.files.length, read.height, read.width, 3]);
+  return { x, files: read.files, hashes: read.hashes, adjusted: read.adjusted, skipped: read.skipped };
+}
+
+/** What `decodeFramesSteps` read: the frames' pixels, stored one after the other, and the file lists. */
+export interface DecodedFrames<T> extends Omit<LoadedImages, "x"> {
+  values: T;
+  height: number;
+  width: number;
+}
+
+/**
+ * Decodes the files into one preallocated array, frame after frame: floats for `loadImageFiles`,
+ * bytes for `loadFrameFiles` (frame-bytes.ts). `put(rgb, out, offset)` stores one frame.
+ */
+export function* decodeFramesSteps<T extends Float32Array | Uint8Array>(files: readonly string[], options: LoadImagesOptions,
+  allocate: (n: number) => T, put: (rgb: Uint8Array, out: T, offset: number) => void): WorkSteps<DecodedFrames<T>> {
   if (files.length === 0) throw new Error("loadImages: no files given");
   checkOption("height", options.height);
   checkOption("width", options.width);
@@ -156,7 +174,7 @@ export function* loadImageFilesSteps(files: readonly string[], options: LoadImag
   // The frame size: as given, else that of the first file that can be read.
   let height = options.height;
   let width = options.width;
-  let values: Float32Array | null = null;
+  let values: T | null = null;
   let frameSize = 0;
   const kept: string[] = [];
   const hashes: string[] = [];
@@ -176,7 +194,7 @@ export function* loadImageFilesSteps(files: readonly string[], options: LoadImag
     width ??= decoded.width;
     if (values === null) {
       frameSize = height * width * 3;
-      values = new Float32Array(files.length * frameSize);
+      values = allocate(files.length * frameSize);
     }
     let fitted: { img: RgbImage; adjusted: boolean };
     try {
@@ -187,7 +205,7 @@ export function* loadImageFilesSteps(files: readonly string[], options: LoadImag
     }
     hashes.push(hashPixels(decoded.data));
     if (fitted.adjusted) adjusted.push(files[i]);
-    rgbToUnitFloats(fitted.img.data, values, kept.length * frameSize);
+    put(fitted.img.data, values, kept.length * frameSize);
     kept.push(files[i]);
   };
   for (let i = 0; i < files.length; i++) {
@@ -203,10 +221,9 @@ export function* loadImageFilesSteps(files: readonly string[], options: LoadImag
   if (bad.length > 0) {
     warn(`loadImages: left out ${bad.length} of ${files.length} files that cannot be read:\n${bad.map((b) => `  - ${b.reason}`).join("\n")}`);
   }
-  const all: Float32Array = values;
-  const data = kept.length === files.length ? all : all.subarray(0, kept.length * frameSize);
-  const x = tf.tensor4d(data, [kept.length, height!, width!, 3]);
-  return { x, files: kept, hashes, adjusted, skipped: bad };
+  const all = values as unknown as T; // assigned in take(), which TypeScript does not follow
+  const data = (kept.length === files.length ? all : all.subarray(0, kept.length * frameSize)) as T;
+  return { values: data, height: height!, width: width!, files: kept, hashes, adjusted, skipped: bad };
 }
 
 export interface LoadFolderOptions extends LoadImagesOptions {

@@ -8,8 +8,9 @@ import * as path from "path";
 import { Rng } from "../../random/rng";
 import { splitIndices } from "../split";
 import { readEmbeddedDigits } from "./embedded-digits";
-import { readIdxPair, type IdxPair } from "./idx";
+import { checkIdxLabels, readIdxPair, type IdxPair } from "./idx";
 import { checkImageSet, type ImageSet, type SplitName } from "./image-set";
+import { debianPath } from "../../io/debian-files";
 
 export const DIGIT_NAMES = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"];
 export const FASHION_NAMES = [
@@ -25,8 +26,11 @@ export const FASHION_NAMES = [
   "Ankle boot",
 ];
 
-/** Where Debian's `dataset-fashion-mnist` package puts the files. */
-export const DEBIAN_FASHION_DIR = "/usr/share/datasets/fashion-mnist";
+/**
+ * Where Debian's `dataset-fashion-mnist` package put the files: /usr/share/datasets/fashion-mnist, or
+ * the copy that `bash scripts/course.sh setup` unpacked into the project when it ran without root.
+ */
+export const DEBIAN_FASHION_DIR = debianPath("/usr/share/datasets/fashion-mnist");
 
 export interface EmbeddedSizes {
   train: number;
@@ -99,8 +103,9 @@ export function loadFashionMnist(args: LoadFashionArgs = {}): ImageSet {
   const dir = args.dir ?? process.env.FASHION_MNIST_DIR ?? DEBIAN_FASHION_DIR;
   if (!fs.existsSync(dir)) {
     throw new Error(
-      `Fashion-MNIST: ${dir} does not exist; install it with \`apt-get install dataset-fashion-mnist\` ` +
-        "(Debian/Ubuntu) or point `dir` / FASHION_MNIST_DIR at a folder with the four IDX files",
+      `Fashion-MNIST: ${dir} does not exist; \`bash scripts/course.sh setup\` fetches it (no root needed), ` +
+        "`apt-get install dataset-fashion-mnist` installs it (Debian/Ubuntu), or point `dir` / FASHION_MNIST_DIR " +
+        "at a folder with the four IDX files",
     );
   }
   return loadMnist({ ...args, dir, classNames: FASHION_NAMES, name: "Fashion-MNIST" });
@@ -110,6 +115,8 @@ function loadFromIdx(dir: string, seed: number, validation: number, classNames: 
   const files = findIdxFiles(dir);
   const train = readIdxPair(files.trainImages, files.trainLabels);
   const test = readIdxPair(files.testImages, files.testLabels);
+  checkIdxLabels(train.labels, classNames.length, files.trainLabels);
+  checkIdxLabels(test.labels, classNames.length, files.testLabels);
   if (train.rows !== test.rows || train.cols !== test.cols) {
     throw new Error(`${name}: training images are ${train.rows}×${train.cols} but test images ${test.rows}×${test.cols}`);
   }

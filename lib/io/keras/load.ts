@@ -7,10 +7,11 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
+import { fsCause } from "../safe-write";
+import { checkKerasConfigOutline } from "./config-check";
 import { modelFromKerasConfig } from "./config-to-layers";
-import { groupAt, isHdf5Signature, stringAttr, withHdf5, type H5Group } from "./hdf5";
+import { groupAt, isHdf5Signature, stringAttr, withHdf5, withHdf5Bytes, type H5Group } from "./hdf5";
 import { isZipSignature, ZipReader } from "./keras-archive";
 import {
   assignWeights, hasKeras2Layout, hasKeras3Layout, readKeras2Weights, readKeras3Weights, type AssignOptions, type MatchedBy, type StoredLayer,
@@ -25,14 +26,19 @@ export function kerasFileKind(file: string): KerasFileKind {
     const hint = fs.existsSync(path.join(file, "model.json")) ? " (it holds a TensorFlow.js model.json: use loadModel)" : "";
     throw new Error(`${file} is a folder, not a Keras .h5 or .keras file${hint}`);
   }
-  const fd = fs.openSync(file, "r");
   const head = Buffer.alloc(8);
   let n: number;
   try {
-    n = fs.readSync(fd, head, 0, 8, 0);
-  } finally {
-    fs.closeSync(fd);
+    const fd = fs.openSync(file, "r");
+    try {
+      n = fs.readSync(fd, head, 0, 8, 0);
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch (e) {
+    throw new Error(`${file} cannot be read: ${fsCause(e)}`);
   }
+  if (n === 0) throw new Error(`${file} is empty (0 bytes), not a Keras .h5 or .keras file`);
   const bytes = head.subarray(0, n);
   if (isHdf5Signature(bytes)) return "hdf5";
   if (isZipSignature(bytes)) return "keras-zip";
@@ -62,13 +68,7 @@ async function withArchiveWeights<T>(zip: ZipReader, file: string, use: (f: H5Gr
     const alt = zip.has("model.weights.npz") ? " (its weights are in .npz form, which is not supported)" : "";
     throw new Error(`${file}: the .keras archive has no model.weights.h5${alt}`);
   }
-  const scratch = path.join(os.tmpdir(), `keras-load-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}.h5`);
-  fs.writeFileSync(scratch, zip.read("model.weights.h5"));
-  try {
-    return await withHdf5(scratch, (f) => use(f));
-  } finally {
-    fs.rmSync(scratch, { force: true });
-  }
+  return withHdf5Bytes(zip.read("model.weights.h5"), `${file} (its model.weights.h5)`, (f) => use(f));
 }
 
 function parseJson(text: string, what: string): unknown {
@@ -80,7 +80,18 @@ function parseJson(text: string, what: string): unknown {
 }
 
 function buildThenFill(config: unknown, file: string, stored: StoredLayer[]): tf.LayersModel {
-  const model = modelFromKerasConfig(config, file);
+  checkKerasConfigOutline(config, file);
+  let model: tf.LayersModel;
+  try {
+    model = modelFromKerasConfig(config, file);
+  } catch (e) {
+    // Our own messages name the file; a config with a field missing or of the wrong type can still
+    // fail inside tf.js (its message says what) or with a TypeError (its message says nothing useful).
+    const message = e instanceof Error ? e.message : String(e);
+    if (message.includes(file)) throw e;
+    const detail = e instanceof TypeError ? "a setting it needs is missing or has the wrong type" : message;
+    throw new Error(`${file}: the model config is incomplete or not one Keras writes (${detail})`);
+  }
   try {
     assignWeights(model, stored, file, { match: "name" });
   } catch (e) {

@@ -9,13 +9,14 @@
  *
  * Each layer's settings are translated one by one (the same layer types loadKerasModel reads); a
  * layer without a Keras translation stops the save with its name. Files are written beside the
- * target and renamed into place, so a crash never leaves a half-written model under the real name.
+ * target, read back and renamed into place, so a crash or a full disk never leaves a broken model
+ * under the real name.
  */
 import * as tf from "@tensorflow/tfjs";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
-import { h5wasm, type H5Group } from "./hdf5";
+import { checkWritten, flushFile, saveError, scratchNameFor, writeAndFlush } from "../safe-write";
+import { datasetAt, readFloat32, stringAttr, withHdf5, writeHdf5, type H5Group } from "./hdf5";
 import { kerasActivationLayerSettings } from "./keras-translate";
 import { writeZip } from "./keras-archive";
 import { keras3LayerPaths, modelLayersAsKeras, shortWeightName } from "./weights";
@@ -264,22 +265,6 @@ export function kerasModelConfig(model: tf.LayersModel, dialect: Dialect): Json 
  */
 const H5_FILE_OPTIONS = { libver: ["earliest", "v108"] as ["earliest", "v108"] };
 
-let tmpCounter = 0;
-
-function asideName(file: string): string {
-  return path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${Date.now()}.${tmpCounter++}.tmp`);
-}
-
-function finish(tmp: string, file: string): void {
-  const fd = fs.openSync(tmp, "r+");
-  try {
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-  fs.renameSync(tmp, file);
-}
-
 async function layerValues(layer: tf.layers.Layer): Promise<{ name: string; shape: number[]; values: Float32Array }[]> {
   return Promise.all(
     layer.weights.map(async (w) => ({
@@ -295,13 +280,39 @@ function writeStrings(g: H5Group, name: string, values: string[]): void {
   else g.create_attribute(name, values, [values.length]);
 }
 
-async function writeH5(model: tf.LayersModel, file: string): Promise<void> {
-  const h5 = await h5wasm();
+/** What an HDF5 file we wrote must read back as: attributes at the root, and every dataset's values. */
+interface Expected {
+  attrs: Record<string, string>;
+  datasets: Map<string, Float32Array>;
+}
+
+function sameValues(a: Float32Array, b: Float32Array): boolean {
+  return a.length === b.length && Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+}
+
+/**
+ * Open the file just written and compare it with what was meant to be there. h5wasm reports some
+ * write failures (a full disk while flushing) only on stderr, so this is the check that counts.
+ */
+async function readBack(file: string, expected: Expected, label: string): Promise<void> {
+  await withHdf5(file, (f) => {
+    for (const [name, value] of Object.entries(expected.attrs)) {
+      if (stringAttr(f, name) !== value) throw new Error(`attribute ${name} does not read back as written`);
+    }
+    for (const [p, values] of expected.datasets) {
+      const ds = datasetAt(f, p);
+      if (ds === null) throw new Error(`dataset ${p} is missing when read back`);
+      if (!sameValues(readFloat32(ds).values, values)) throw new Error(`dataset ${p} does not read back as written`);
+    }
+  }, `${label} (read back after writing)`);
+}
+
+async function writeH5(model: tf.LayersModel, file: string, label: string): Promise<void> {
   const config = kerasModelConfig(model, "keras2");
   const layers = modelLayersAsKeras(model);
   const values = await Promise.all(layers.map(layerValues));
-  const f = new h5.File(file, "w", H5_FILE_OPTIONS);
-  try {
+  const expected: Expected = { attrs: { model_config: JSON.stringify(config) }, datasets: new Map() };
+  await writeHdf5(file, (f) => {
     f.create_attribute("keras_version", "2.15.0");
     f.create_attribute("backend", "tensorflow");
     f.create_attribute("model_config", JSON.stringify(config));
@@ -316,46 +327,53 @@ async function writeH5(model: tf.LayersModel, file: string): Promise<void> {
       writeStrings(g, "weight_names", names);
       if (values[i].length === 0) return;
       const inner = g.create_group(layer.name);
-      values[i].forEach((w) => inner.create_dataset({ name: `${w.name}:0`, data: w.values, shape: w.shape, dtype: "<f" }));
+      values[i].forEach((w) => {
+        inner.create_dataset({ name: `${w.name}:0`, data: w.values, shape: w.shape, dtype: "<f" });
+        expected.datasets.set(`model_weights/${layer.name}/${layer.name}/${w.name}:0`, w.values);
+      });
     });
-  } finally {
-    f.close();
-  }
+  }, H5_FILE_OPTIONS, label);
+  await readBack(file, expected, label);
 }
 
-async function writeKeras3Weights(model: tf.LayersModel, file: string): Promise<void> {
-  const h5 = await h5wasm();
+async function writeKeras3Weights(model: tf.LayersModel, file: string, label: string): Promise<void> {
   const paths = keras3LayerPaths(model);
   const layers = modelLayersAsKeras(model);
   const values = await Promise.all(layers.map(layerValues));
-  const f = new h5.File(file, "w", H5_FILE_OPTIONS);
-  try {
+  const expected: Expected = { attrs: {}, datasets: new Map() };
+  await writeHdf5(file, (f) => {
     const top = f.create_group("layers");
     layers.forEach((layer, i) => {
-      const vars = top.create_group(paths.get(layer) as string).create_group("vars");
+      const p = paths.get(layer) as string;
+      const vars = top.create_group(p).create_group("vars");
       vars.create_attribute("name", layer.name);
-      values[i].forEach((w, j) => vars.create_dataset({ name: String(j), data: w.values, shape: w.shape, dtype: "<f" }));
+      values[i].forEach((w, j) => {
+        vars.create_dataset({ name: String(j), data: w.values, shape: w.shape, dtype: "<f" });
+        expected.datasets.set(`layers/${p}/vars/${j}`, w.values);
+      });
     });
     f.create_group("vars").create_attribute("name", model.name);
-  } finally {
-    f.close();
-  }
+  }, H5_FILE_OPTIONS, label);
+  await readBack(file, expected, label);
 }
 
-async function writeKeras(model: tf.LayersModel, file: string): Promise<void> {
+async function writeKeras(model: tf.LayersModel, file: string, target: string): Promise<void> {
   const config = kerasModelConfig(model, "keras3");
-  const scratch = path.join(os.tmpdir(), `keras-weights-${process.pid}-${Date.now()}-${tmpCounter++}.h5`);
+  // The weights' scratch file sits beside the target too, so a save touches no other folder.
+  const scratch = scratchNameFor(target, ".weights.h5");
   try {
-    await writeKeras3Weights(model, scratch);
+    await writeKeras3Weights(model, scratch, `${target} (its model.weights.h5)`);
     const weights = fs.readFileSync(scratch);
     const now = new Date();
     const stamp = now.toISOString().slice(0, 19).replace("T", "@");
     const metadata = { keras_version: "3.15.1", date_saved: stamp, written_by: `tsdl-course with TensorFlow.js ${tf.version.tfjs}` };
-    fs.writeFileSync(file, writeZip([
+    const zip = writeZip([
       { name: "metadata.json", data: Buffer.from(JSON.stringify(metadata)) },
       { name: "config.json", data: Buffer.from(JSON.stringify(config)) },
       { name: "model.weights.h5", data: weights },
-    ], now));
+    ], now);
+    writeAndFlush(file, zip);
+    checkWritten(file, zip);
   } finally {
     fs.rmSync(scratch, { force: true });
   }
@@ -364,21 +382,34 @@ async function writeKeras(model: tf.LayersModel, file: string): Promise<void> {
 /**
  * Save `model` as a Keras file: `.keras` (Keras 3 archive) or `.h5` (Keras 2 / R keras HDF5), by the
  * file's extension. The model is saved without optimizer state (Keras loads it ready to predict or
- * to compile again).
+ * to compile again). The new file is written beside the target, read back and compared, and only
+ * then renamed over it: a full disk or any other failure leaves the previous file as it was and
+ * throws an error that names the target.
  */
 export async function saveKerasModel(model: tf.LayersModel, file: string): Promise<void> {
   const ext = path.extname(file).toLowerCase();
   if (ext !== ".keras" && ext !== ".h5" && ext !== ".hdf5") {
     throw new Error(`saveKerasModel: ${file} should end in .keras (Keras 3) or .h5 (Keras 2 / R keras)`);
   }
-  fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  const tmp = asideName(path.resolve(file));
+  // Layers without a Keras translation fail here, before anything is written.
+  kerasModelConfig(model, ext === ".keras" ? "keras3" : "keras2");
+  const target = path.resolve(file);
+  const existed = fs.existsSync(target);
+  if (existed && fs.statSync(target).isDirectory()) {
+    throw new Error(`saveKerasModel: could not save ${file}: it is a folder; nothing was written`);
+  }
+  let tmp: string | null = null;
   try {
-    if (ext === ".keras") await writeKeras(model, tmp);
-    else await writeH5(model, tmp);
-    finish(tmp, file);
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    tmp = scratchNameFor(target);
+    if (ext === ".keras") await writeKeras(model, tmp, file);
+    else await writeH5(model, tmp, file);
+    flushFile(tmp);
+    fs.renameSync(tmp, target);
+    tmp = null;
   } catch (e) {
-    fs.rmSync(tmp, { force: true });
-    throw e;
+    throw saveError("saveKerasModel", file, e, existed);
+  } finally {
+    if (tmp !== null) fs.rmSync(tmp, { force: true });
   }
 }
