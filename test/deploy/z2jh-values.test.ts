@@ -30,7 +30,7 @@ test("values.yaml pins the image, sets memory, CPU, culling, the pre-puller and 
   const text = fs.readFileSync(values, "utf8");
   const tag = /^\s+tag: "([^"]+)"/m.exec(text);
   assert.ok(tag && tag[1] !== "latest", "a fixed image tag");
-  for (const line of [/guarantee: 1\.5G/, /limit: 2G/, /^\s+guarantee: 0\.5$/m, /^cull:\n\s+enabled: true/m, /^prePuller:/m, /defaultUrl: \/lab/]) {
+  for (const line of [/guarantee: 1\.5G/, /limit: 2\.5G/, /^\s+guarantee: 0\.5$/m, /^cull:\n\s+enabled: true/m, /^prePuller:/m, /defaultUrl: \/lab/]) {
     assert.match(text, line);
   }
 });
