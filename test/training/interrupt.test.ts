@@ -15,10 +15,12 @@ test("a real SIGINT stops a running fit after a batch or two; the next fit runs 
   const r = JSON.parse(run.stdout.trim().split("\n").pop()!);
   assert.equal(r.listening, true);
   assert.equal(r.interrupts, 1);
-  // 1000 epochs of 2,000 batches were asked for: the fit stopped in its first epoch, within a few
-  // batches of the signal and well under a second after it.
+  // 1000 epochs of 2,000 batches were asked for: the fit stopped in the epoch the signal came in
+  // (the first or, on a fast machine, a later one), within a few batches of the signal and well
+  // under a second after it.
   assert.ok(r.first.batchesAtSignal > 0, `the timer fired during the fit (batches then: ${r.first.batchesAtSignal})`);
-  assert.equal(r.first.epochs, 1);
+  assert.ok(r.first.epochAtSignal >= 1 && r.first.epochAtSignal < 1000, `epoch at the signal: ${r.first.epochAtSignal}`);
+  assert.equal(r.first.epochs, r.first.epochAtSignal);
   assert.ok(r.first.batches - r.first.batchesAtSignal <= 3, `batches after the signal: ${r.first.batches - r.first.batchesAtSignal}`);
   assert.ok(r.first.stoppedAfterMs < 1000, `stopped ${r.first.stoppedAfterMs} ms after the signal`);
   assert.equal(r.second.epochs, 3);
