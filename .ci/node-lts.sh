@@ -17,6 +17,6 @@ echo "Unit tests and chapter 1 on Node $(node --version)"
 # The unit tests but those whose time goes into Keras in Python or into drawing stand-in data sets
 # (two thirds of the unit tests' time, little of it in Node; they run on Node 20 in npm test).
 node --import tsx --test $(find test -name "*.test.ts" -not -path "*/notebooks/*" -not -path "test/bench/*" \
-  -not -path "test/data/rick-morty/*" -not -name "keras-save.test.ts" -not -name "keras-course-models.test.ts" \
+  -not -path "test/stand-ins/rick-morty/*" -not -name "keras-save.test.ts" -not -name "keras-course-models.test.ts" \
   -not -name "peak-memory.test.ts" | sort)
 node --import tsx --test --test-name-pattern="fast mode: 01-regression" test/notebooks/notebooks.test.ts

@@ -2,7 +2,7 @@
 
     .venv/bin/python scripts/chip-best-possible.py [data/ChIP]
 
-The generator (lib/data/dna/generate-chip.ts) draws every base with 43% G + C, plants one site drawn
+The generator (lib/stand-ins/chip/generate.ts) draws every base with 43% G + C, plants one site drawn
 from the JASPAR matrix of Sox17 (MA0078.1) or PRDM1 (MA0508.1) in 80% of the peak regions (at a
 random position and strand) and one of either in 4% of the random regions. Knowing that, the
 likelihood of a region under each class is exact, and calling the class with the highest posterior

@@ -5,7 +5,7 @@
  *
  * Without --force it only fills in what is missing (like ensureRickMortyData in a notebook).
  */
-import { DEFAULT_SEED, ensureRickMortyData, generateRickMorty } from "../lib/data/rick-morty/generate";
+import { DEFAULT_SEED, ensureRickMortyData, generateRickMorty } from "../lib/stand-ins/rick-morty/generate";
 import { DEFAULT_ROOT } from "../lib/data/rick-morty/layout";
 import { describeRickMortySource } from "../lib/data/rick-morty/source";
 

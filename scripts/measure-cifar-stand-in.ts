@@ -10,9 +10,9 @@
 import * as tf from "@tensorflow/tfjs";
 import { selectBackend } from "../lib/backend/select-backend";
 import { setSeed } from "../lib/random/rng";
-import { generateCifarStandIn } from "../lib/data/cifar/stand-in";
+import { generateCifarStandIn } from "../lib/stand-ins/cifar/generate";
 import { DEER_FROG_TRUCK, loadCifarClasses } from "../lib/data/cifar/cifar-classes";
-import { DIFFICULTIES } from "../lib/data/cifar/stand-in-pictures";
+import { DIFFICULTIES } from "../lib/stand-ins/cifar/pictures";
 import { earlyStopping } from "../lib/training/early-stopping";
 import { confusionMatrix, formatConfusion } from "../lib/evaluate/confusion";
 import { cifarCnn } from "../lib/models/course-architectures";

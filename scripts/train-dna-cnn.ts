@@ -31,7 +31,7 @@ import * as tf from "@tensorflow/tfjs";
 import { selectBackend } from "../lib/backend/select-backend";
 import { registerFileRouters } from "../lib/io/model-files";
 import { setSeed } from "../lib/random/rng";
-import { ensureChipData, CHIP_DEFAULT_SEED } from "../lib/data/dna/generate-chip";
+import { ensureChipData, CHIP_DEFAULT_SEED } from "../lib/stand-ins/chip/generate";
 import { chipStandInRoot } from "../lib/data/dna/layout";
 import { loadChipData } from "../lib/data/dna/load-chip";
 import { splitIndices, takeRows } from "../lib/data/split";

@@ -14,7 +14,7 @@
  * (committed: reproducible from this repository alone) and to data/models/<name>-<fingerprint>/ for
  * real frames (git-ignored: nothing derived from the course's frames is committed). training.json
  * records the frames' fingerprint, and the chapters load the model whose fingerprint matches their
- * frames (lib/training/trained-models.ts). The split is the notebook's: setSeed(seed) with R 3.5's
+ * frames (lib/course/trained-models.ts). The split is the notebook's: setSeed(seed) with R 3.5's
  * "Rounding" sample kind (the course's exact split of its frames), then a
  * permutation of all frames, the first 4,001 (binary: altdata's two folders) or 3,001 (categorical:
  * ThreeClassModel without Both) for training; both scaled when there are fewer frames.
@@ -31,11 +31,11 @@ import * as tf from "@tensorflow/tfjs";
 import { selectBackend } from "../lib/backend/select-backend";
 import { registerFileRouters } from "../lib/io/model-files";
 import { setSeed } from "../lib/random/rng";
-import { ensureRickMortyData } from "../lib/data/rick-morty/generate";
+import { ensureRickMortyData } from "../lib/stand-ins/rick-morty/generate";
 import { describeRickMortySource } from "../lib/data/rick-morty/source";
 import { rickCnn } from "../lib/models/course-architectures";
-import { rickTaskFingerprint, rickTaskFolders, trainedModelDir, TrainedModelInfo } from "../lib/training/trained-models";
-import { loadLabelledFolders } from "../lib/data/images/load-labelled";
+import { rickTaskFingerprint, rickTaskFolders, trainedModelDir, TrainedModelInfo } from "../lib/course/trained-models";
+import { loadLabelledFolders } from "../lib/data/images/loaders/load-labelled";
 import { splitIndices, takeRows } from "../lib/data/split";
 import { modelCheckpoint } from "../lib/training/model-checkpoint";
 import { EpochBudget } from "../lib/training/epoch-budget";

@@ -10,9 +10,9 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { ensureRickMortyData } from "../../lib/data/rick-morty/generate";
-import { ensureChipData } from "../../lib/data/dna/generate-chip";
-import { ensureCifarStandIn } from "../../lib/data/cifar/stand-in";
+import { ensureRickMortyData } from "../../lib/stand-ins/rick-morty/generate";
+import { ensureChipData } from "../../lib/stand-ins/chip/generate";
+import { ensureCifarStandIn } from "../../lib/stand-ins/cifar/generate";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 

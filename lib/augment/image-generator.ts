@@ -8,7 +8,7 @@ import { Rng } from "../random/rng";
 import type { PixelImage } from "./image";
 import { applyTransform, checkRanges, drawTransform, type AugmentRanges, type TransformParams } from "./random-transform";
 import type { FillMode, Interpolation } from "./resample";
-import { FrameBytes } from "../data/images/frame-bytes";
+import { FrameBytes } from "../data/images/loaders/frame-bytes";
 
 export interface ImageGeneratorArgs extends AugmentRanges {
   /** Default "nearest", as in the course. */

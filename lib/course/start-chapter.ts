@@ -6,7 +6,7 @@ import { selectBackend, BackendChoice } from "../backend/select-backend";
 import { registerFileRouters } from "../io/model-files";
 import { setSeed } from "../random/rng";
 import { isFastMode } from "./fast-mode";
-import { watchInterrupts } from "../training/interrupt";
+import { watchInterrupts } from "../kernel/interrupt";
 import { memoryLimitWarning } from "./memory-limit";
 import { installLeanBackprop } from "../backend/lean-backprop";
 import { registerNativeReluGrad } from "../backend/native-relu-grad";
@@ -29,7 +29,7 @@ export async function startChapter(args: StartChapterArgs): Promise<ChapterSetup
   installLeanBackprop();
   registerNativeReluGrad();
   registerFileRouters();
-  watchInterrupts(); // Kernel > Interrupt stops a running fit (training/interrupt.ts)
+  watchInterrupts(); // Kernel > Interrupt stops a running fit (kernel/interrupt.ts)
   setSeed(args.seed);
   const fast = isFastMode();
   console.log(`Seed: ${args.seed} (same draws as R's set.seed(${args.seed}) for runif and sample)`);

@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import { Rng } from "../random/rng";
-import { FrameBytes } from "./images/frame-bytes";
+import { FrameBytes } from "./images/loaders/frame-bytes";
 
 export interface Split {
   train: number[];

@@ -7,7 +7,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { applyColorMap, checkColorMap, ColorMapName } from "./colormap";
-import { displayBundle } from "./mime";
+import { displayBundle } from "../kernel/mime";
 import { encodePng } from "./png";
 import { escapeXml, FONT_FAMILY, svgToPng } from "./svg";
 

@@ -9,7 +9,7 @@
  * `dense_2`, ...), so `dense_Dense3` is Keras's `dense_2`. Names set by hand or read from a file stay.
  */
 import * as tf from "@tensorflow/tfjs";
-import { displayBundle, richOutput } from "./mime";
+import { displayBundle, richOutput } from "../kernel/mime";
 
 /** One row of the table. */
 export interface SummaryRow {

@@ -9,11 +9,11 @@
  * to text/plain. Outside a kernel it prints one short line per epoch instead.
  */
 import * as tf from "@tensorflow/tfjs";
-import { newDisplayHandle, DisplayHandle, MimeBundle, richOutput } from "./mime";
+import { newDisplayHandle, DisplayHandle, MimeBundle, richOutput } from "../kernel/mime";
 import { miniChartSvg, MiniPanel } from "./mini-chart";
 import { svgToPng } from "./svg";
-import { formatDuration as fmtTime } from "./duration";
-import { interruptCount, interruptedSince, watchInterrupts } from "../training/interrupt";
+import { formatDuration as fmtTime } from "../kernel/duration";
+import { interruptCount, interruptedSince, watchInterrupts } from "../kernel/interrupt";
 
 export interface TrainingProgressOptions {
   /** Log keys to show (without "val_"); default: every number in the logs. */
@@ -62,7 +62,7 @@ export class TrainingProgress extends tf.Callback {
 
   constructor(options: TrainingProgressOptions = {}) {
     super();
-    // Kernel ▸ Interrupt stops the fit this callback watches (see training/interrupt.ts).
+    // Kernel ▸ Interrupt stops the fit this callback watches (see kernel/interrupt.ts).
     watchInterrupts();
     const minIntervalMs = options.minIntervalMs ?? 500;
     if (!(minIntervalMs >= 0)) throw new Error(`trainingProgress: minIntervalMs must be >= 0, got ${minIntervalMs}`);

@@ -13,8 +13,8 @@
  * head run in inference mode.
  */
 import * as tf from "@tensorflow/tfjs";
-import { AsyncWorkSteps, driveSteps } from "../display/work-progress";
-import { formatCount } from "../display/duration";
+import { AsyncWorkSteps, driveSteps } from "../kernel/work-progress";
+import { formatCount } from "../kernel/duration";
 
 const DROPOUT_LIKE = new Set(["Dropout", "AlphaDropout", "GaussianDropout", "GaussianNoise", "SpatialDropout1D", "SpatialDropout2D"]);
 const ALWAYS_RANDOM = new Set(["GaussianSampling"]);

@@ -8,7 +8,7 @@
  */
 import * as fs from "fs";
 import { randomBytes } from "crypto";
-import { displayBundle, MimeBundle } from "../display/mime";
+import { displayBundle, MimeBundle } from "../kernel/mime";
 
 /** A Plotly figure as JSON: traces, layout and config (see plotly.js docs). */
 export interface PlotlyFigure {

@@ -3,7 +3,7 @@
  * information content (0 to 2 bits) and each letter in proportion to its probability, the likeliest
  * on top. Drawn as SVG and shown as PNG (with the SVG and a text version in the same output).
  */
-import { displayBundle } from "../display/mime";
+import { displayBundle } from "../kernel/mime";
 import { escapeXml, FONT_FAMILY, svgToPng } from "../display/svg";
 import { informationContent } from "../data/dna/motifs";
 

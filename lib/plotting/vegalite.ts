@@ -8,7 +8,7 @@
  */
 import * as vega from "vega";
 import * as vl from "vega-lite";
-import { displayBundle, MimeBundle } from "../display/mime";
+import { displayBundle, MimeBundle } from "../kernel/mime";
 import { svgToPng } from "../display/svg";
 
 /** A Vega-Lite (v5) specification as plain JSON. */

@@ -15,7 +15,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { DT, loadGraphAddon, Output, Value } from "../backend/graph-addon";
 import { adamFeeds, buildCompiledStep, cannotCompile, CompiledStep, pullWeights, pushWeights, stepSignature } from "./compiled-graph";
-import { StopOnInterrupt } from "./interrupt";
+import { StopOnInterrupt } from "../kernel/interrupt";
 
 let enabled = process.env.COURSE_COMPILED_FIT !== "0";
 

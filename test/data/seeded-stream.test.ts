@@ -9,10 +9,10 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { setSeed, restoreMathRandom } from "../../lib/random/rng";
-import { asideFolder, withFolderLock, withFolderLockAsync } from "../../lib/data/folder-lock";
-import { ensureCifarStandInAsync, generateCifarStandIn } from "../../lib/data/cifar/stand-in";
-import { ensureRickMortyData } from "../../lib/data/rick-morty/generate";
-import { ensureChipData } from "../../lib/data/dna/generate-chip";
+import { asideFolder, withFolderLock, withFolderLockAsync } from "../../lib/io/folder-lock";
+import { ensureCifarStandInAsync, generateCifarStandIn } from "../../lib/stand-ins/cifar/generate";
+import { ensureRickMortyData } from "../../lib/stand-ins/rick-morty/generate";
+import { ensureChipData } from "../../lib/stand-ins/chip/generate";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "seeded-stream-"));
 after(() => {

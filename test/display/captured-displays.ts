@@ -1,5 +1,5 @@
 /** For tests: the display messages (rich outputs) sent while some work runs, as a kernel would get them. */
-import { DisplayMessage, setDisplaySink } from "../../lib/display/mime";
+import { DisplayMessage, setDisplaySink } from "../../lib/kernel/mime";
 
 /** One message: `update` is false for the first show of a display, true when it replaces it in place. */
 export type SentDisplay = { message: DisplayMessage; update: boolean };

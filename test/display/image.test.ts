@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
-import { DisplayMessage, setDisplaySink } from "../../lib/display/mime";
+import { DisplayMessage, setDisplaySink } from "../../lib/kernel/mime";
 import { imageGridToPng, imageToPng, showImage, showImages, splitChannels, toRgba } from "../../lib/display/image";
 import { decodePng, pngSize } from "./png-decode";
 

@@ -13,7 +13,7 @@ import { spawnSync } from "child_process";
 import { selectBackend } from "../../lib/backend/select-backend";
 import * as arch from "../../lib/models/course-architectures";
 import { summary, summaryHtml, summaryOf, summaryText, type ModelSummary } from "../../lib/display/summary";
-import { setDisplaySink, type DisplayMessage } from "../../lib/display/mime";
+import { setDisplaySink, type DisplayMessage } from "../../lib/kernel/mime";
 import { kerasUnavailable } from "../io/keras-fixtures";
 
 const ROOT = path.resolve(__dirname, "..", "..");

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
-import { DisplayMessage, setDisplaySink, setTextSink } from "../../lib/display/mime";
+import { DisplayMessage, setDisplaySink, setTextSink } from "../../lib/kernel/mime";
 import { trainingProgress, TrainingProgress } from "../../lib/display/training-progress";
 import { pngSize } from "./png-decode";
 

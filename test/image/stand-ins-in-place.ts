@@ -5,7 +5,7 @@ import * as path from "path";
 
 const lib = (file: string) => require(path.join(process.cwd(), "lib", file));
 const t0 = Date.now();
-const rick = lib("data/rick-morty/generate").ensureRickMortyData({ scale: 1 });
-const chip = lib("data/dna/generate-chip").ensureChipData({ scale: 1 });
-const cifar = lib("data/cifar/stand-in").ensureCifarStandIn({ seed: 2020, scale: 1 });
+const rick = lib("stand-ins/rick-morty/generate").ensureRickMortyData({ scale: 1 });
+const chip = lib("stand-ins/chip/generate").ensureChipData({ scale: 1 });
+const cifar = lib("stand-ins/cifar/generate").ensureCifarStandIn({ seed: 2020, scale: 1 });
 console.log(JSON.stringify({ rick: rick.status, chip: chip.status, cifar, seconds: (Date.now() - t0) / 1000 }));

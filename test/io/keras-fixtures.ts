@@ -11,7 +11,7 @@ import * as os from "os";
 import * as path from "path";
 import { spawnSync } from "child_process";
 import * as arch from "../../lib/models/course-architectures";
-import { withFolderLock } from "../../lib/data/folder-lock";
+import { withFolderLock } from "../../lib/io/folder-lock";
 import { kerasFlatten } from "../../lib/io/keras/keras-translate";
 
 const ROOT = path.resolve(__dirname, "..", "..");
@@ -78,7 +78,7 @@ function fresh(): boolean {
 
 /**
  * The fixture folder, generated first if missing or stale. Throws when generation fails. Test files
- * running in parallel take turns through lib/data/folder-lock: one generates, the others wait for it.
+ * running in parallel take turns through lib/io/folder-lock: one generates, the others wait for it.
  */
 export function ensureFixtures(): string {
   if (fresh()) return FIXTURES;

@@ -4,8 +4,8 @@ import * as tf from "@tensorflow/tfjs";
 import { stochasticPredict } from "../../lib/models/stochastic-predict";
 import { GaussianSampling } from "../../lib/models/variational";
 import { setSeed, restoreMathRandom } from "../../lib/random/rng";
-import { DisplayMessage, setDisplaySink } from "../../lib/display/mime";
-import { requestInterrupt } from "../../lib/training/interrupt";
+import { DisplayMessage, setDisplaySink } from "../../lib/kernel/mime";
+import { requestInterrupt } from "../../lib/kernel/interrupt";
 
 function dropoutNet(): tf.Sequential {
   const m = tf.sequential();

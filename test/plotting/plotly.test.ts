@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import * as vm from "vm";
-import { DisplayMessage, setDisplaySink } from "../../lib/display/mime";
+import { DisplayMessage, setDisplaySink } from "../../lib/kernel/mime";
 import { plotlyBundle, plotlyJs, PLOTLY_MIME, resetPlotlyLoaded, showPlotly } from "../../lib/plotting/plotly";
 
 const fig = { data: [{ x: [1, 2, 3], y: [1, 4, 9], type: "scatter", name: "a </script> b" }], layout: { title: { text: "Squares" }, height: 300 } };

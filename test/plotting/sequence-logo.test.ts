@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import { consensus, sequenceLogoSvg, showSequenceLogos } from "../../lib/plotting/sequence-logo";
-import { setTextSink } from "../../lib/display/mime";
+import { setTextSink } from "../../lib/kernel/mime";
 
 const sure = [[1, 0, 0, 0], [0, 0, 0, 1]];
 const vague = [[0.25, 0.25, 0.25, 0.25], [0.4, 0.4, 0.1, 0.1]];

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import { Resvg } from "@resvg/resvg-js";
-import { DisplayMessage, setDisplaySink } from "../../lib/display/mime";
+import { DisplayMessage, setDisplaySink } from "../../lib/kernel/mime";
 import { fontOptions, svgToPng } from "../../lib/display/svg";
 import { showVegaLite, vegaLiteBundle, vegaLiteToSvg, VEGALITE_MIME } from "../../lib/plotting/vegalite";
 import { pngSize } from "../display/png-decode";

@@ -13,7 +13,7 @@ import { DT, GraphBuilder, loadGraphAddon } from "../../lib/backend/graph-addon"
 import { selectBackend } from "../../lib/backend/select-backend";
 import { setSeed } from "../../lib/random/rng";
 import { compiledEvaluate, compiledFit, compiledPredict, compiledTrainOnBatch, releaseCompiled, setCompiledFit, syncCompiledWeights, whyNotCompiled } from "../../lib/training/compiled-fit";
-import { requestInterrupt } from "../../lib/training/interrupt";
+import { requestInterrupt } from "../../lib/kernel/interrupt";
 import { earlyStopping } from "../../lib/training/early-stopping";
 
 const TOLERANCE = 1e-4;

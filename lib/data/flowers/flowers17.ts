@@ -8,8 +8,8 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { readJpeg } from "../images/jpeg";
-import { resizeBilinear } from "../images/resize";
+import { readJpeg } from "../images/codecs/jpeg";
+import { resizeBilinear } from "../images/codecs/resize";
 import { Rng } from "../../random/rng";
 import { checkImageSet, type ImageSet } from "../mnist/image-set";
 import { stratifiedSubset, type PerClass } from "../mnist/stratified";

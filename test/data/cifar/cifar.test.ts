@@ -8,8 +8,8 @@ import { parseCifarBatch, readCifarBatch, writeCifarBatch, CIFAR_RECORD_BYTES, C
 import { disposeCifar, loadCifarClasses } from "../../../lib/data/cifar/cifar-classes";
 import {
   cifarDataRoot, cifarStandInCounts, cifarStandInRoot, describeCifarSource, ensureCifarStandIn, generateCifarStandIn, readCifarStandInManifest,
-} from "../../../lib/data/cifar/stand-in";
-import { drawStandInPicture, DIFFICULTIES, HARD_SHARE } from "../../../lib/data/cifar/stand-in-pictures";
+} from "../../../lib/stand-ins/cifar/generate";
+import { drawStandInPicture, DIFFICULTIES, HARD_SHARE } from "../../../lib/stand-ins/cifar/pictures";
 import { Rng } from "../../../lib/random/rng";
 
 /** The values of a tensor made by `f`, which is then freed. */

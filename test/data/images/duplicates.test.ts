@@ -4,9 +4,9 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as tf from "@tensorflow/tfjs";
-import { encodeJpeg } from "../../../lib/data/images/jpeg-encode";
-import { loadLabelledFolders } from "../../../lib/data/images/load-labelled";
-import { describeDuplicates, findDuplicates, hashPixels } from "../../../lib/data/images/duplicates";
+import { encodeJpeg } from "../../../lib/data/images/codecs/jpeg-encode";
+import { loadLabelledFolders } from "../../../lib/data/images/loaders/load-labelled";
+import { describeDuplicates, findDuplicates, hashPixels } from "../../../lib/data/images/checks/duplicates";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "dups-test-"));
 after(() => fs.rmSync(dir, { recursive: true, force: true }));

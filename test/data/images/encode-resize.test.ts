@@ -1,9 +1,9 @@
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import * as jpeg from "jpeg-js";
-import { encodeJpeg } from "../../../lib/data/images/jpeg-encode";
-import { decodeJpeg } from "../../../lib/data/images/jpeg";
-import { cropTopLeft, resizeBilinear } from "../../../lib/data/images/resize";
+import { encodeJpeg } from "../../../lib/data/images/codecs/jpeg-encode";
+import { decodeJpeg } from "../../../lib/data/images/codecs/jpeg";
+import { cropTopLeft, resizeBilinear } from "../../../lib/data/images/codecs/resize";
 
 function pattern(w: number, h: number, channels: 3 | 4): Uint8Array {
   const px = new Uint8Array(w * h * channels);

@@ -4,9 +4,9 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as tf from "@tensorflow/tfjs";
-import { encodeJpeg } from "../../../lib/data/images/jpeg-encode";
-import { loadLabelledFolders, loadLabelledFrames } from "../../../lib/data/images/load-labelled";
-import { FrameBytes, predictFrames } from "../../../lib/data/images/frame-bytes";
+import { encodeJpeg } from "../../../lib/data/images/codecs/jpeg-encode";
+import { loadLabelledFolders, loadLabelledFrames } from "../../../lib/data/images/loaders/load-labelled";
+import { FrameBytes, predictFrames } from "../../../lib/data/images/loaders/frame-bytes";
 import { setSeed } from "../../../lib/random/rng";
 import { takeRows } from "../../../lib/data/split";
 

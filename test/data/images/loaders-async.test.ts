@@ -8,11 +8,11 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as tf from "@tensorflow/tfjs";
-import { encodeJpeg } from "../../../lib/data/images/jpeg-encode";
-import { LoadedImages, loadImageFiles, loadImageFilesAsync, loadImageFolder, loadImageFolderAsync } from "../../../lib/data/images/load-images";
-import { LabelledImages, loadLabelledFolders, loadLabelledFoldersAsync } from "../../../lib/data/images/load-labelled";
+import { encodeJpeg } from "../../../lib/data/images/codecs/jpeg-encode";
+import { LoadedImages, loadImageFiles, loadImageFilesAsync, loadImageFolder, loadImageFolderAsync } from "../../../lib/data/images/loaders/load-images";
+import { LabelledImages, loadLabelledFolders, loadLabelledFoldersAsync } from "../../../lib/data/images/loaders/load-labelled";
 import { captureDisplays, displayText as text, SentDisplay } from "../../display/captured-displays";
-import { requestInterrupt } from "../../../lib/training/interrupt";
+import { requestInterrupt } from "../../../lib/kernel/interrupt";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "images-async-test-"));
 after(() => fs.rmSync(dir, { recursive: true, force: true }));

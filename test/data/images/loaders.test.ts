@@ -6,10 +6,10 @@ import * as path from "path";
 import * as tf from "@tensorflow/tfjs";
 import * as jpeg from "jpeg-js";
 import { listFiles } from "../../../lib/data/images/list-files";
-import { decodeJpeg, readJpeg, readJpegTensor } from "../../../lib/data/images/jpeg";
-import { encodeJpeg } from "../../../lib/data/images/jpeg-encode";
-import { loadImageFiles, loadImageFolder } from "../../../lib/data/images/load-images";
-import { loadLabelledFolders } from "../../../lib/data/images/load-labelled";
+import { decodeJpeg, readJpeg, readJpegTensor } from "../../../lib/data/images/codecs/jpeg";
+import { encodeJpeg } from "../../../lib/data/images/codecs/jpeg-encode";
+import { loadImageFiles, loadImageFolder } from "../../../lib/data/images/loaders/load-images";
+import { loadLabelledFolders } from "../../../lib/data/images/loaders/load-labelled";
 import { encodePng } from "../../../lib/display/png";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "images-test-"));
