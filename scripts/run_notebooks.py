@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -49,8 +50,21 @@ def memory_budget_mb(path: Path, fast: bool) -> int | None:
         return None
     budgets = json.loads(budgets_file.read_text(encoding="utf-8"))
     if fast:
-        return budgets.get("fast_mb", {}).get(path.name)
+        budget = budgets.get("fast_mb", {}).get(path.name)
+        measured_on = budgets.get("fast_mb_node")
+        if budget is not None and measured_on is not None and kernel_node_major() not in (None, measured_on):
+            budget = round(budget * (1 + budgets.get("fast_mb_other_node_pct", 0) / 100))
+        return budget
     return budgets.get("full_mb", {}).get(path.name, budgets.get("full_default_mb"))
+
+def kernel_node_major() -> int | None:
+    """The major version of the Node on PATH, which the tslab kernel runs on; None if it cannot be read."""
+    try:
+        out = subprocess.run(["node", "--version"], capture_output=True, text=True, timeout=30).stdout
+        return int(out.strip().lstrip("v").split(".")[0])
+    except (OSError, ValueError, subprocess.SubprocessError):
+        return None
+
 
 def cell_error_text(cell) -> str:
     """The useful part of a failed cell's outputs: its stderr stream and any error payload."""

@@ -40,6 +40,12 @@ test("a notebook over its kernel memory budget fails the run with its figure, an
     });
     assert.equal(ok.status, 0, `${ok.stdout}\n${ok.stderr}`);
     assert.match(ok.stdout, /ok {3}01-tiny\.ipynb {2}\([\d.]+ s, kernel peak memory \d+ MB of 100000 MB budget\)/);
+    // Budgets measured on another Node major grow by fast_mb_other_node_pct under this one.
+    fs.writeFileSync(budgets, JSON.stringify({ fast_mb: { "01-tiny.ipynb": 50_000 }, fast_mb_node: 1, fast_mb_other_node_pct: 100 }));
+    const other = spawnSync(python, [path.join(root, "scripts", "run_notebooks.py"), "--fast", "--timeout", "300", notebook], {
+      cwd: root, encoding: "utf8", env: { ...process.env, COURSE_MEMORY_BUDGETS: budgets },
+    });
+    assert.match(other.stdout, /kernel peak memory \d+ MB of 100000 MB budget/, `${other.stdout}\n${other.stderr}`);
     // The home page, from the failed run.
     const page = path.join(out, "index.html");
     const home = spawnSync(python, [path.join(root, "scripts", "write_home_page.py"), "--executed-dir", executed, "--html-dir", out, "--out", page], { cwd: root, encoding: "utf8" });
