@@ -23,6 +23,21 @@ test("the graph sees the folders' imports (data uses io and random; kernel uses 
   }
 });
 
+// The rooms from the bottom up, as the README's layout lists them: a room imports only rooms before it.
+const LAYERS = ["kernel", "random", "io", "backend", "data", "stand-ins", "augment", "models", "training", "evaluate",
+  "interpret", "display", "plotting", "memory", "course", "check"];
+
+test("each room of lib/ imports only rooms below it (the README's layout order)", () => {
+  const graph = folderGraph(lib, 1);
+  const upward: string[] = [];
+  for (const [a, targets] of graph) {
+    if (a === ".") continue;
+    assert.ok(LAYERS.includes(a), `lib/${a} is not in the list of rooms: add it to LAYERS and to the README's layout`);
+    for (const [b, why] of targets) if (LAYERS.indexOf(b) > LAYERS.indexOf(a)) upward.push(`${a} -> ${b}: ${why[0]}`);
+  }
+  assert.deepEqual(upward, []);
+});
+
 test("circles: finds a long circle and ignores a chain", () => {
   const g = (edges: [string, string][]) => {
     const m = new Map<string, Map<string, string[]>>();
