@@ -122,6 +122,7 @@ export * from "./interpret/filter-visualisation";
 export * from "./interpret/mutagenesis";
 export * from "./interpret/grad-cam";
 export * from "./interpret/receptive-field";
+export { pointInBox, scorePeaksInBoxes, type PeakBox, type PeakInBoxArgs, type PeakInBoxScore } from "./interpret/peak-in-box";
 
 // evaluate
 export * from "./evaluate/accuracy";
