@@ -159,6 +159,17 @@ export type { MulticlassRoc, MulticlassRocOptions, PairAuc, RocDirection } from 
 export { psnr, reconstructionError } from "./evaluate/reconstruction";
 export type { ReconstructionSummary } from "./evaluate/reconstruction";
 
+// Showing images, heatmaps, model summaries, training progress (lib/display).
+export type { ColorMapName } from "./display/colormap";
+export { colouredHeatmap, heatmapOverlay, heatmapPeakAt, markPoint, outlineBox, resizeHeatmap } from "./display/heatmap-overlay";
+export type { BoxOutline, HeatmapOverlayOptions } from "./display/heatmap-overlay";
+export { imageToPng, showImage, showImages, splitChannels } from "./display/image";
+export type { ImageGridOptions, ImageInput, ImageOptions, PixelArray, ShowImageOptions } from "./display/image";
+export { summary, summaryText } from "./display/summary";
+export type { SummaryOptions } from "./display/summary";
+export { trainingProgress, TrainingProgress } from "./display/training-progress";
+export type { TrainingProgressOptions } from "./display/training-progress";
+
 // Looking inside a network: activations, filters, Grad-CAM, mutagenesis (lib/interpret).
 export { activationModel, activations, featureMaps, findLayer, realLayers } from "./interpret/activations";
 export type { FeatureMapOptions, LayerActivation, LayerRef, LayerSelection } from "./interpret/activations";
@@ -170,6 +181,8 @@ export { gradCam, gradCamBatch, lastConvLayerName } from "./interpret/grad-cam";
 export type { GradCamMap, GradCamOptions } from "./interpret/grad-cam";
 export { mutagenesis, peakInSite } from "./interpret/mutagenesis";
 export type { MutagenesisArgs, MutagenesisResult } from "./interpret/mutagenesis";
+export { pointInBox, scorePeaksInBoxes } from "./interpret/peak-in-box";
+export type { PeakBox, PeakInBoxArgs, PeakInBoxScore } from "./interpret/peak-in-box";
 export { cellCentre, cellGeometry } from "./interpret/receptive-field";
 export type { CellGeometry } from "./interpret/receptive-field";
 
@@ -188,17 +201,6 @@ export { consensus, showSequenceLogos } from "./plotting/sequence-logo";
 export type { LogoPanel, SequenceLogoOptions } from "./plotting/sequence-logo";
 export { showVegaLite } from "./plotting/vegalite";
 export type { VegaLiteSpec } from "./plotting/vegalite";
-
-// Showing images, heatmaps, model summaries, training progress (lib/display).
-export type { ColorMapName } from "./display/colormap";
-export { colouredHeatmap, heatmapOverlay, heatmapPeakAt, markPoint, outlineBox, resizeHeatmap } from "./display/heatmap-overlay";
-export type { BoxOutline, HeatmapOverlayOptions } from "./display/heatmap-overlay";
-export { imageToPng, showImage, showImages, splitChannels } from "./display/image";
-export type { ImageGridOptions, ImageInput, ImageOptions, PixelArray, ShowImageOptions } from "./display/image";
-export { summary, summaryText } from "./display/summary";
-export type { SummaryOptions } from "./display/summary";
-export { trainingProgress, TrainingProgress } from "./display/training-progress";
-export type { TrainingProgressOptions } from "./display/training-progress";
 
 // The notebook runtime: rich output, Kernel > Interrupt, progress lines (lib/kernel).
 export { formatDuration } from "./kernel/duration";

@@ -34,6 +34,7 @@ MASKS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\b\d+:\d\d(:\d\d)?\b"), "<time>"),
     (re.compile(r"\b\d+(\.\d+)?\s*(B|kB|KB|KiB|MB|MiB|GB|GiB)\b"), "<size>"),
     (re.compile(r"\b\d+(\.\d+)?\s*(steps?|batches|samples|it|examples)/s\b"), "<rate>"),
+    (re.compile(r"\b[\d,]+(\.\d+)?\s*(\w+\s)?per s\b"), "<rate>"),
     (re.compile(r"/tmp/[\w./-]+"), "<tmp>"),
     (re.compile(r"\bpid \d+"), "pid <n>"),
 ]

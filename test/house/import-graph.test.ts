@@ -25,7 +25,7 @@ test("the graph sees the folders' imports (data uses io and random; kernel uses 
 
 // The rooms from the bottom up, as the README's layout lists them: a room imports only rooms before it.
 const LAYERS = ["kernel", "random", "io", "backend", "data", "stand-ins", "augment", "models", "training", "evaluate",
-  "interpret", "display", "plotting", "memory", "course", "check"];
+  "display", "interpret", "plotting", "memory", "course", "check"];
 
 test("each room of lib/ imports only rooms below it (the README's layout order)", () => {
   const graph = folderGraph(lib, 1);
