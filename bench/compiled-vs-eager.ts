@@ -9,13 +9,18 @@ import * as tf from "@tensorflow/tfjs";
 import { courseModels } from "./course-models";
 import { selectBackend } from "../lib/backend/select-backend";
 import { compiledTrainOnBatch, releaseCompiled, whyNotCompiled } from "../lib/training/compiled-fit";
+import { readArgs } from "../scripts/args";
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function main(): Promise<void> {
-  const arg = (k: string) => process.argv.slice(2).find((a) => a.startsWith(`--${k}=`))?.split("=")[1];
-  const ids = arg("models")?.split(",") ?? courseModels.map((m) => m.id).filter((id) => id !== "autoencoder");
-  const pairs = Number(arg("pairs") ?? 7);
+  const args = readArgs({
+    script: "compiled-vs-eager",
+    usage: "usage: compiled-vs-eager [--models=dense-sqrt,cifar] [--pairs=7]",
+    options: { models: { type: "string" }, pairs: { type: "string" } },
+  });
+  const ids = args.values.models?.split(",") ?? courseModels.map((m) => m.id).filter((id) => id !== "autoencoder");
+  const pairs = args.number("pairs", 7, { integer: true, min: 1 });
   const backend = await selectBackend({ prefer: "tensorflow", quiet: true });
   tf.enableProdMode();
   console.log(`eager on ${backend.name}; ${pairs} interleaved pairs per model after one warm-up step each`);

@@ -8,10 +8,15 @@
 import * as tf from "@tensorflow/tfjs";
 import { courseModels } from "./course-models";
 import { listBackends } from "../lib/backend/select-backend";
+import { readArgs } from "../scripts/args";
 async function main() {
+  const args = readArgs({ script: "profile-step", usage: "usage: profile-step [cifar,cnn-rick,...]  (ids as in bench/course-models.ts)", options: {}, maxPositionals: 1 });
+  const ids = (args.positionals[0] ?? "cifar").split(",");
+  const known = courseModels.map((m) => m.id);
+  for (const id of ids) if (!known.includes(id)) args.fail(`unknown model '${id}'; known: ${known.join(", ")}`);
   await listBackends();
   await tf.setBackend("tensorflow");
-  for (const id of (process.argv[2] ?? "cifar").split(",")) {
+  for (const id of ids) {
     const m = courseModels.find((x) => x.id === id)!;
     const model = m.build();
     const { xs, ys } = m.makeBatch(m.batch, 42);

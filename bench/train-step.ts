@@ -21,6 +21,7 @@ import { courseModels, CourseModel } from "./course-models";
 import { KerasPeerResult, runKerasPeer } from "./keras-peer";
 import { BackendName, listBackends } from "../lib/backend/select-backend";
 import { compiledTrainOnBatch, releaseCompiled, whyNotCompiled } from "../lib/training/compiled-fit";
+import { readArgs } from "../scripts/args";
 
 type KerasColumn = "keras-xla-off" | "keras-xla-on" | "keras-eager";
 type Column = BackendName | "compiled" | KerasColumn;
@@ -33,22 +34,28 @@ interface BenchArgs {
   steps: number | null;
 }
 
-function parseArgs(argv: string[]): BenchArgs {
-  const args: BenchArgs = { quick: false, cpuAll: false, models: null, backends: null, steps: null };
-  for (const a of argv) {
-    const [key, value] = a.split("=", 2);
-    if (key === "--quick") args.quick = true;
-    else if (key === "--cpu-all") args.cpuAll = true;
-    else if (key === "--models" && value) args.models = value.split(",");
-    else if (key === "--backends" && value) args.backends = value.split(",") as Column[];
-    else if (key === "--steps" && value && Number(value) >= 1) args.steps = Math.floor(Number(value));
-    else throw new Error(`bench: unknown argument '${a}' (see the top of bench/train-step.ts)`);
-  }
+const USAGE = "usage: npm run bench -- [--quick] [--cpu-all] [--models=cnn-rick,dna] [--backends=wasm,keras] [--steps=5]  (see the top of bench/train-step.ts)";
+
+function readFlags(): BenchArgs {
+  const args = readArgs({
+    script: "bench/train-step",
+    usage: USAGE,
+    options: { quick: { type: "boolean" }, "cpu-all": { type: "boolean" }, models: { type: "string" }, backends: { type: "string" }, steps: { type: "string" } },
+  });
+  for (const name of ["models", "backends", "steps"] as const) if (args.values[name] === "") args.fail(`--${name} needs a value`);
+  const models = args.values.models ? args.values.models.split(",") : null;
   const known = courseModels.map((m) => m.id);
-  for (const id of args.models ?? []) {
-    if (!known.includes(id)) throw new Error(`bench: unknown model '${id}'; known: ${known.join(", ")}`);
+  for (const id of models ?? []) {
+    if (!known.includes(id)) args.fail(`unknown model '${id}'; known: ${known.join(", ")}`);
   }
-  return args;
+  const steps = args.values.steps === undefined ? null : Math.floor(args.number("steps", 1, { min: 1 }));
+  return {
+    quick: args.values.quick,
+    cpuAll: args.values["cpu-all"],
+    models,
+    backends: args.values.backends ? (args.values.backends.split(",") as Column[]) : null,
+    steps,
+  };
 }
 
 function median(xs: number[]): number {
@@ -121,7 +128,7 @@ function formatMs(ms: number): string {
 }
 
 async function main(): Promise<void> {
-  const args = parseArgs(process.argv.slice(2));
+  const args = readFlags();
   tf.enableProdMode();
   const available = (await listBackends()).filter((b) => {
     if (!b.available) console.log(`(${b.name} unavailable: ${b.detail})`);

@@ -12,11 +12,15 @@ import * as path from "path";
 import * as tf from "@tensorflow/tfjs";
 import { selectBackend } from "../lib/backend/select-backend";
 import * as dl from "../lib/index";
+import { checkNumber, readArgs } from "./args";
+
+const args = readArgs({ script: "evaluate-dna-cnn", usage: "usage: evaluate-dna-cnn [models/dna-cnn] [N=500]", options: {}, maxPositionals: 2 });
+const dir = args.positionals[0] ?? "models/dna-cnn";
+const perClassChecked = checkNumber(args.positionals[1] ?? "500", "N", { integer: true, min: 1 });
+const perClass = typeof perClassChecked === "number" ? perClassChecked : args.fail(perClassChecked);
 (async () => {
   await selectBackend({ quiet: true });
   dl.registerFileRouters();
-  const dir = process.argv[2] ?? "models/dna-cnn";
-  const perClass = Number(process.argv[3] ?? 500);
   const root = dl.chipStandInRoot(1);
   dl.ensureChipData({ root, seed: dl.CHIP_DEFAULT_SEED, scale: 1 });
   const data = dl.loadChipData({ root });

@@ -8,6 +8,7 @@
 import { DEFAULT_SEED, ensureRickMortyData, generateRickMorty } from "../lib/stand-ins/rick-morty/generate";
 import { DEFAULT_ROOT } from "../lib/data/rick-morty/layout";
 import { describeRickMortySource } from "../lib/data/rick-morty/source";
+import { readArgs } from "./args";
 
 interface Args {
   root: string;
@@ -16,29 +17,24 @@ interface Args {
   force: boolean;
 }
 
-function parseArgs(argv: readonly string[]): Args {
-  const args: Args = { root: DEFAULT_ROOT, seed: DEFAULT_SEED, scale: 1, force: false };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const value = (): string => {
-      const v = argv[++i];
-      if (v === undefined) throw new Error(`${a} needs a value`);
-      return v;
-    };
-    if (a === "--root") args.root = value();
-    else if (a === "--seed") args.seed = Number(value());
-    else if (a === "--scale") args.scale = Number(value());
-    else if (a === "--force") args.force = true;
-    else if (a === "--help" || a === "-h") {
-      console.log("usage: generate-rick-morty [--root DIR] [--seed N] [--scale F in (0,1]] [--force]");
-      process.exit(0);
-    } else throw new Error(`unknown argument ${a} (try --help)`);
-  }
-  return args;
+const USAGE = "usage: generate-rick-morty [--root DIR] [--seed N] [--scale F in (0,1]] [--force]";
+
+function readFlags(): Args {
+  const args = readArgs({
+    script: "generate-rick-morty",
+    usage: USAGE,
+    options: { root: { type: "string" }, seed: { type: "string" }, scale: { type: "string" }, force: { type: "boolean" } },
+  });
+  return {
+    root: args.values.root ?? DEFAULT_ROOT,
+    seed: args.number("seed", DEFAULT_SEED, { integer: true }),
+    scale: args.number("scale", 1, { positive: true }),
+    force: args.values.force,
+  };
 }
 
 function main(): void {
-  const args = parseArgs(process.argv.slice(2));
+  const args = readFlags();
   const log = (m: string): void => console.log(m);
   if (args.force) {
     const r = generateRickMorty({ root: args.root, seed: args.seed, scale: args.scale, log });

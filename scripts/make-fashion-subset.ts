@@ -10,6 +10,7 @@ import * as path from "path";
 import { writeIdxFile } from "../lib/data/mnist/idx";
 import { loadFashionSmall } from "../lib/data/mnist/fashion-small";
 import type { ImageSet, SplitName } from "../lib/data/mnist/image-set";
+import { readArgs } from "./args";
 
 function writePart(set: ImageSet, parts: SplitName[], dir: string, prefix: string): number {
   const ids = set.trainId.flatMap((p, i) => (parts.includes(p) ? [i] : []));
@@ -22,11 +23,9 @@ function writePart(set: ImageSet, parts: SplitName[], dir: string, prefix: strin
   return ids.length;
 }
 
-const [out, source] = process.argv.slice(2);
-if (out === undefined) {
-  console.error("usage: make-fashion-subset.ts OUT_DIR [SOURCE_DIR]");
-  process.exit(2);
-}
+const args = readArgs({ script: "make-fashion-subset", usage: "usage: make-fashion-subset.ts OUT_DIR [SOURCE_DIR]", options: {}, maxPositionals: 2 });
+const [out, source] = args.positionals;
+if (out === undefined) args.fail("OUT_DIR is missing");
 const sample = loadFashionSmall({ dir: source, seed: 20240501, perClass: { train: 60, valid: 0, test: 20 } });
 fs.mkdirSync(out, { recursive: true });
 const nTrain = writePart(sample, ["train"], out, "train");

@@ -16,18 +16,16 @@ import { DIFFICULTIES } from "../lib/stand-ins/cifar/pictures";
 import { earlyStopping } from "../lib/training/early-stopping";
 import { confusionMatrix, formatConfusion } from "../lib/evaluate/confusion";
 import { cifarCnn } from "../lib/models/course-architectures";
-
-function argValue(flag: string, fallback: string): string {
-  const i = process.argv.indexOf(flag);
-  if (i < 0) return fallback;
-  const v = process.argv[i + 1];
-  if (v === undefined) throw new Error(`${flag} needs a value`);
-  return v;
-}
+import { readArgs } from "./args";
 
 async function main(): Promise<void> {
-  const scale = Number(argValue("--scale", "1"));
-  const root = argValue("--out", "tmp/cifar-measure");
+  const args = readArgs({
+    script: "measure-cifar-stand-in",
+    usage: "usage: measure-cifar-stand-in [--scale 1] [--out tmp/cifar-measure]",
+    options: { scale: { type: "string" }, out: { type: "string" } },
+  });
+  const scale = args.number("scale", 1, { positive: true });
+  const root = args.values.out ?? "tmp/cifar-measure";
   console.log((await selectBackend()).reason);
   let t = Date.now();
   const manifest = generateCifarStandIn(root, { seed: 2020, scale });

@@ -12,6 +12,9 @@ import { imageTensor, splitLabels, type ImageSet, type ImageLayout } from "../li
 import { toCategorical } from "../lib/data/labels";
 import { accuracyBySplit, predictedClasses } from "../lib/evaluate/accuracy";
 import { setSeed } from "../lib/random/rng";
+import { readArgs } from "./args";
+
+const MEASURES = ["dense", "convnet", "fashion"];
 
 async function train(name: string, set: ImageSet, layout: ImageLayout, model: tf.Sequential, fit: tf.ModelFitArgs): Promise<void> {
   const x = imageTensor(set, "train", { layout });
@@ -41,7 +44,9 @@ function median(xs: number[]): number {
 }
 
 async function main(): Promise<void> {
-  const which = process.argv.slice(2);
+  const args = readArgs({ script: "measure-mnist", usage: "usage: measure-mnist [dense|convnet|fashion ...]", options: {}, maxPositionals: MEASURES.length });
+  const which = args.positionals;
+  for (const k of which) if (!MEASURES.includes(k)) args.fail(`unknown measure ${k}; known: ${MEASURES.join(", ")}`);
   const want = (k: string) => which.length === 0 || which.includes(k);
   tf.enableProdMode();
   const backend = await selectBackend();

@@ -12,6 +12,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { spawnSync } from "child_process";
 import { CannotBuild, findNodeDir, findNodeGyp, findWheel } from "./setup-native-tensorflow";
+import { readArgs } from "./args";
 
 const ROOT = path.resolve(__dirname, "..");
 export const ADDON_DIR = path.join(ROOT, "native", "compiled-fit");
@@ -64,10 +65,13 @@ export function buildCompiledFitAddon(opts: { force?: boolean; venv?: string } =
 }
 
 function main(): void {
-  const argv = process.argv.slice(2);
-  const force = argv.includes("--force");
-  const i = argv.indexOf("--venv");
-  const venv = i >= 0 && argv[i + 1] ? path.resolve(argv[i + 1]) : undefined;
+  const args = readArgs({
+    script: "setup-compiled-fit",
+    usage: "usage: setup-compiled-fit [--force] [--venv .venv]",
+    options: { force: { type: "boolean" }, venv: { type: "string" } },
+  });
+  const force = args.values.force;
+  const venv = args.values.venv ? path.resolve(args.values.venv) : undefined;
   const t0 = Date.now();
   try {
     const what = buildCompiledFitAddon({ force, venv });

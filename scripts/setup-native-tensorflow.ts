@@ -17,6 +17,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { spawnSync } from "child_process";
 import { NativeStatus, writeNativeStatus } from "../lib/backend/native-status";
+import { readArgs } from "./args";
 
 const ROOT = path.resolve(__dirname, "..");
 const PKG = path.join(ROOT, "node_modules", "@tensorflow", "tfjs-node");
@@ -26,14 +27,13 @@ interface Args {
   venv: string;
 }
 
-function parseArgs(argv: string[]): Args {
-  const a: Args = { force: false, venv: path.join(ROOT, ".venv") };
-  for (let i = 0; i < argv.length; i++) {
-    if (argv[i] === "--force") a.force = true;
-    else if (argv[i] === "--venv" && argv[i + 1]) a.venv = path.resolve(argv[++i]);
-    else throw new Error(`setup-native-tensorflow: unknown argument '${argv[i]}' (see the top of the file)`);
-  }
-  return a;
+function readFlags(): Args {
+  const args = readArgs({
+    script: "setup-native-tensorflow",
+    usage: "usage: setup-native-tensorflow [--force] [--venv .venv]",
+    options: { force: { type: "boolean" }, venv: { type: "string" } },
+  });
+  return { force: args.values.force, venv: args.values.venv ? path.resolve(args.values.venv) : path.join(ROOT, ".venv") };
 }
 
 export class CannotBuild extends Error {}
@@ -216,7 +216,7 @@ function run(args: Args): NativeStatus {
 }
 
 function main(): void {
-  const args = parseArgs(process.argv.slice(2));
+  const args = readFlags();
   const t0 = Date.now();
   let status: NativeStatus;
   try {

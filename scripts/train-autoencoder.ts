@@ -46,6 +46,7 @@ import { EpochBudget } from "../lib/training/epoch-budget";
 import { addGaussianNoise } from "../lib/augment/noise";
 import { resumableTraining } from "../lib/training/resumable";
 import { loadModel } from "../lib/io/model-files";
+import { readArgs } from "./args";
 
 interface Args {
   task: AutoencoderTask;
@@ -73,46 +74,36 @@ interface TrainingInfo extends AutoencoderInfo {
   valMseOfInputs: number | null;
 }
 
-function parseArgs(argv: readonly string[]): Args {
-  const a: Args = {
-    task: "autoencoder", epochs: 25, minutes: 25, trainFrames: 1024, valFrames: 128, batchSize: 32, seed: 12345,
-    noiseSd: 0.15, noiseSeed: 7, out: "", readmeOnly: false, state: "", continueFrom: false,
+const USAGE = "usage: train-autoencoder [--task autoencoder|denoising] [--minutes M] [--epochs N] [--train-frames N] " +
+  "[--val-frames N] [--batch-size N] [--seed N] [--noise-sd S] [--noise-seed N] [--out DIR] [--readme-only] [--state FILE] [--continue]";
+
+function readFlags(): Args {
+  const args = readArgs({
+    script: "train-autoencoder",
+    usage: USAGE,
+    options: {
+      task: { type: "string" }, epochs: { type: "string" }, minutes: { type: "string" }, "train-frames": { type: "string" },
+      "val-frames": { type: "string" }, "batch-size": { type: "string" }, seed: { type: "string" }, "noise-sd": { type: "string" },
+      "noise-seed": { type: "string" }, out: { type: "string" }, "readme-only": { type: "boolean" }, state: { type: "string" },
+      continue: { type: "boolean" },
+    },
+  });
+  const count = { integer: true, min: 1 };
+  return {
+    task: args.choice<AutoencoderTask>("task", ["autoencoder", "denoising"], "autoencoder"),
+    epochs: args.number("epochs", 25, count),
+    minutes: args.number("minutes", 25, { positive: true }),
+    trainFrames: args.number("train-frames", 1024, count),
+    valFrames: args.number("val-frames", 128, count),
+    batchSize: args.number("batch-size", 32, count),
+    seed: args.number("seed", 12345, count),
+    noiseSd: args.number("noise-sd", 0.15, { positive: true }),
+    noiseSeed: args.number("noise-seed", 7, count),
+    out: args.values.out ?? "",
+    readmeOnly: args.values["readme-only"],
+    state: args.values.state ?? "",
+    continueFrom: args.values.continue,
   };
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i];
-    const value = (): string => {
-      const v = argv[++i];
-      if (v === undefined) throw new Error(`${flag} needs a value`);
-      return v;
-    };
-    const num = (): number => {
-      const v = Number(value());
-      if (!Number.isFinite(v) || v <= 0) throw new Error(`${flag} needs a positive number`);
-      return v;
-    };
-    if (flag === "--task") {
-      const t = value();
-      if (t !== "autoencoder" && t !== "denoising") throw new Error(`--task must be autoencoder or denoising, got ${t}`);
-      a.task = t;
-    } else if (flag === "--epochs") a.epochs = num();
-    else if (flag === "--minutes") a.minutes = num();
-    else if (flag === "--train-frames") a.trainFrames = num();
-    else if (flag === "--val-frames") a.valFrames = num();
-    else if (flag === "--batch-size") a.batchSize = num();
-    else if (flag === "--seed") a.seed = num();
-    else if (flag === "--noise-sd") a.noiseSd = num();
-    else if (flag === "--noise-seed") a.noiseSeed = num();
-    else if (flag === "--out") a.out = value();
-    else if (flag === "--readme-only") a.readmeOnly = true;
-    else if (flag === "--state") a.state = value();
-    else if (flag === "--continue") a.continueFrom = true;
-    else if (flag === "--help" || flag === "-h") {
-      console.log("usage: train-autoencoder [--task autoencoder|denoising] [--minutes M] [--epochs N] [--train-frames N] " +
-        "[--val-frames N] [--batch-size N] [--seed N] [--noise-sd S] [--noise-seed N] [--out DIR] [--readme-only] [--state FILE] [--continue]");
-      process.exit(0);
-    } else throw new Error(`unknown argument ${flag} (try --help)`);
-  }
-  return a;
 }
 
 /** README.md for the model folder, from training.json. */
@@ -173,7 +164,7 @@ export function readmeText(info: TrainingInfo, out: string): string {
 }
 
 async function main(): Promise<void> {
-  const args = parseArgs(process.argv.slice(2));
+  const args = readFlags();
   if (args.readmeOnly) {
     if (args.out === "") throw new Error("--readme-only needs --out DIR");
     const info = JSON.parse(fs.readFileSync(path.join(args.out, "training.json"), "utf8")) as TrainingInfo;

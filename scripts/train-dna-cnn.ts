@@ -41,6 +41,7 @@ import { EpochBudget } from "../lib/training/epoch-budget";
 import { dnaCnn } from "../lib/models/course-architectures";
 import { resumableTraining } from "../lib/training/resumable";
 import { loadModel } from "../lib/io/model-files";
+import { readArgs } from "./args";
 
 interface Args {
   epochs: number;
@@ -54,39 +55,30 @@ interface Args {
   readmeOnly: boolean;
 }
 
-function parseArgs(argv: readonly string[]): Args {
-  const a: Args = {
-    epochs: 300, minutes: 60, out: path.join("models", "dna-cnn"), seed: 12345,
-    state: "", from: null, optimizer: "sgd", batch: 1000, readmeOnly: false,
+const USAGE = "usage: train-dna-cnn [--epochs N] [--minutes M] [--out DIR] [--seed N] [--state FILE] [--from DIR] [--optimizer sgd|adam] [--batch N] [--readme-only]";
+
+function readFlags(): Args {
+  const args = readArgs({
+    script: "train-dna-cnn",
+    usage: USAGE,
+    options: {
+      epochs: { type: "string" }, minutes: { type: "string" }, out: { type: "string" }, seed: { type: "string" },
+      state: { type: "string" }, from: { type: "string" }, optimizer: { type: "string" }, batch: { type: "string" },
+      "readme-only": { type: "boolean" },
+    },
+  });
+  const optimizer = args.choice("optimizer", ["sgd", "adam"], "sgd");
+  return {
+    epochs: args.number("epochs", 300, { integer: true, min: 1 }),
+    minutes: args.number("minutes", 60, { positive: true }),
+    out: args.values.out ?? path.join("models", "dna-cnn"),
+    seed: args.number("seed", 12345, { integer: true }),
+    state: args.values.state || path.join("data", "models", `dna-cnn-${optimizer}-state.bin`),
+    from: args.values.from ?? null,
+    optimizer,
+    batch: args.number("batch", 1000, { integer: true, min: 1 }),
+    readmeOnly: args.values["readme-only"],
   };
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i];
-    const value = (): number | string => {
-      const v = argv[++i];
-      if (v === undefined) throw new Error(`${flag} needs a value`);
-      return v;
-    };
-    if (flag === "--epochs") a.epochs = Number(value());
-    else if (flag === "--minutes") a.minutes = Number(value());
-    else if (flag === "--out") a.out = String(value());
-    else if (flag === "--seed") a.seed = Number(value());
-    else if (flag === "--state") a.state = String(value());
-    else if (flag === "--from") a.from = String(value());
-    else if (flag === "--optimizer") a.optimizer = String(value()) as Args["optimizer"];
-    else if (flag === "--batch") a.batch = Number(value());
-    else if (flag === "--readme-only") a.readmeOnly = true;
-    else if (flag === "--help" || flag === "-h") {
-      console.log("usage: train-dna-cnn [--epochs N] [--minutes M] [--out DIR] [--seed N] [--state FILE] [--from DIR] [--optimizer sgd|adam] [--batch N] [--readme-only]");
-      process.exit(0);
-    } else throw new Error(`unknown argument ${flag} (try --help)`);
-  }
-  if (!Number.isInteger(a.epochs) || a.epochs < 1) throw new Error(`--epochs must be a whole number >= 1, got ${a.epochs}`);
-  if (!(a.minutes > 0)) throw new Error(`--minutes must be > 0, got ${a.minutes}`);
-  if (!Number.isInteger(a.seed)) throw new Error(`--seed must be a whole number, got ${a.seed}`);
-  if (a.optimizer !== "sgd" && a.optimizer !== "adam") throw new Error(`--optimizer must be sgd or adam, got ${a.optimizer}`);
-  if (!Number.isInteger(a.batch) || a.batch < 1) throw new Error(`--batch must be a whole number >= 1, got ${a.batch}`);
-  if (a.state === "") a.state = path.join("data", "models", `dna-cnn-${a.optimizer}-state.bin`);
-  return a;
 }
 
 const N_TRAIN = 40000;
@@ -133,7 +125,7 @@ function readme(info: Record<string, any>, out: string): string {
 }
 
 async function main(): Promise<void> {
-  const args = parseArgs(process.argv.slice(2));
+  const args = readFlags();
   if (args.readmeOnly) {
     // Rewrite README.md from training.json (e.g. after adding "notes" there by hand).
     const info = JSON.parse(fs.readFileSync(path.join(args.out, "training.json"), "utf8"));

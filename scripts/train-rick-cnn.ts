@@ -40,6 +40,7 @@ import { splitIndices, takeRows } from "../lib/data/split";
 import { modelCheckpoint } from "../lib/training/model-checkpoint";
 import { EpochBudget } from "../lib/training/epoch-budget";
 import { majorityBaseline, toCategorical } from "../lib/data/labels";
+import { readArgs } from "./args";
 
 type Task = "binary" | "categorical";
 
@@ -123,33 +124,29 @@ function writeReadme(out: string, info: TrainingInfo): void {
   fs.writeFileSync(path.join(out, "README.md"), readmeText(info, out));
 }
 
-function parseArgs(argv: readonly string[]): Args {
-  const a: Args = { task: "binary", epochs: 50, minutes: 60, out: "", seed: 12345, batchSize: 100, nTrain: 0, readmeOnly: false, classWeights: true };
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i];
-    const value = (): string => {
-      const v = argv[++i];
-      if (v === undefined) throw new Error(`${flag} needs a value`);
-      return v;
-    };
-    if (flag === "--task") {
-      const t = value();
-      if (t !== "binary" && t !== "categorical") throw new Error(`--task must be binary or categorical, got ${t}`);
-      a.task = t;
-    } else if (flag === "--epochs") a.epochs = Number(value());
-    else if (flag === "--minutes") a.minutes = Number(value());
-    else if (flag === "--out") a.out = value();
-    else if (flag === "--seed") a.seed = Number(value());
-    else if (flag === "--batch-size") a.batchSize = Number(value());
-    else if (flag === "--readme-only") a.readmeOnly = true;
-    else if (flag === "--no-class-weights") a.classWeights = false;
-    else if (flag === "--help" || flag === "-h") {
-      console.log("usage: train-rick-cnn [--task binary|categorical] [--epochs N] [--minutes M] [--out DIR] [--seed N] [--batch-size N] [--no-class-weights] [--readme-only]");
-      process.exit(0);
-    } else throw new Error(`unknown argument ${flag} (try --help)`);
-  }
-  a.nTrain = a.task === "binary" ? 4001 : 3001;
-  return a;
+const USAGE = "usage: train-rick-cnn [--task binary|categorical] [--epochs N] [--minutes M] [--out DIR] [--seed N] [--batch-size N] [--no-class-weights] [--readme-only]";
+
+function readFlags(): Args {
+  const args = readArgs({
+    script: "train-rick-cnn",
+    usage: USAGE,
+    options: {
+      task: { type: "string" }, epochs: { type: "string" }, minutes: { type: "string" }, out: { type: "string" },
+      seed: { type: "string" }, "batch-size": { type: "string" }, "readme-only": { type: "boolean" }, "no-class-weights": { type: "boolean" },
+    },
+  });
+  const task = args.choice<Task>("task", ["binary", "categorical"], "binary");
+  return {
+    task,
+    epochs: args.number("epochs", 50, { integer: true, min: 1 }),
+    minutes: args.number("minutes", 60, { positive: true }),
+    out: args.values.out ?? "",
+    seed: args.number("seed", 12345, { integer: true }),
+    batchSize: args.number("batch-size", 100, { integer: true, min: 1 }),
+    nTrain: task === "binary" ? 4001 : 3001,
+    readmeOnly: args.values["readme-only"],
+    classWeights: !args.values["no-class-weights"],
+  };
 }
 
 /** The chapters' CNN (lib/models/course-architectures.ts), compiled as the notebooks compile it. */
@@ -165,7 +162,7 @@ function buildCnn(task: Task): tf.Sequential {
 }
 
 async function main(): Promise<void> {
-  const args = parseArgs(process.argv.slice(2));
+  const args = readFlags();
   if (args.readmeOnly) {
     if (args.out === "") throw new Error("--readme-only needs --out DIR");
     const info = JSON.parse(fs.readFileSync(path.join(args.out, "training.json"), "utf8")) as TrainingInfo;
