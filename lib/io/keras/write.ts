@@ -9,9 +9,8 @@
  *
  * Each layer's settings are written by its entry in the layer table (layer-table.ts, the same
  * entries loadKerasModel reads with); a layer without a Keras translation stops the save with its
- * name and the file's. Files are written beside the
- * target, read back and renamed into place, so a crash or a full disk never leaves a broken model
- * under the real name.
+ * name and the file's. Files are written beside the target, read back and renamed into place, so a
+ * crash or a full disk never leaves a broken model under the real name.
  */
 import * as tf from "@tensorflow/tfjs";
 import * as fs from "fs";
@@ -19,7 +18,7 @@ import * as path from "path";
 import { checkWritten, flushFile, saveError, scratchNameFor, writeAndFlush } from "../safe-write";
 import { datasetAt, readFloat32, stringAttr, withHdf5, writeHdf5, type H5Group } from "./hdf5";
 import { writeZip } from "./keras-archive";
-import { entryForTfjs, kerasInputLayerConfig } from "./layer-table";
+import { entryForTfjs, kerasInputLayerConfig, type LayerTableEntry } from "./layer-table";
 import { kerasDtype, kerasObject, type Dialect, type Fail, type Json } from "./layer-settings";
 import { keras3LayerPaths, modelLayersAsKeras, shortWeightName } from "./weights";
 
@@ -49,7 +48,9 @@ function inputLayerEntry(dialect: Dialect, name: string, batchShape: (number | n
 }
 
 function layerEntry(layer: tf.layers.Layer, dialect: Dialect, target?: string): Json {
-  const entry = kerasObject(dialect, "keras.layers", layer.getClassName(), kerasLayerConfig(layer, dialect, target));
+  const config = kerasLayerConfig(layer, dialect, target);
+  const kerasClass = (entryForTfjs(layer.getClassName()) as LayerTableEntry).kerasClass;
+  const entry = kerasObject(dialect, "keras.layers", kerasClass, config);
   if (dialect === "keras3" && layer.getClassName() !== "InputLayer") {
     const node = layer.inboundNodes[0];
     if (node !== undefined) {
