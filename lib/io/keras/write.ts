@@ -7,173 +7,36 @@
  *   `model_weights/<layer>/<layer>/kernel:0`), which Keras 2 reads natively and Keras 3 through
  *   its legacy loader.
  *
- * Each layer's settings are translated one by one (the same layer types loadKerasModel reads); a
- * layer without a Keras translation stops the save with its name. Files are written beside the
- * target, read back and renamed into place, so a crash or a full disk never leaves a broken model
- * under the real name.
+ * Each layer's settings are written by its entry in the layer table (layer-table.ts, the same
+ * entries loadKerasModel reads with); a layer without a Keras translation stops the save with its
+ * name and the file's. Files are written beside the target, read back and renamed into place, so a
+ * crash or a full disk never leaves a broken model under the real name.
  */
 import * as tf from "@tensorflow/tfjs";
 import * as fs from "fs";
 import * as path from "path";
 import { checkWritten, flushFile, saveError, scratchNameFor, writeAndFlush } from "../safe-write";
 import { datasetAt, readFloat32, stringAttr, withHdf5, writeHdf5, type H5Group } from "./hdf5";
-import { kerasActivationLayerSettings } from "./keras-translate";
 import { writeZip } from "./keras-archive";
+import { entryForTfjs, kerasInputLayerConfig, type LayerTableEntry } from "./layer-table";
+import { kerasDtype, kerasObject, type Dialect, type Fail, type Json } from "./layer-settings";
 import { keras3LayerPaths, modelLayersAsKeras, shortWeightName } from "./weights";
 
-type Json = Record<string, unknown>;
-type Dialect = "keras2" | "keras3";
-
-const TF_TO_KERAS_ACTIVATION: Record<string, string> = {
-  linear: "linear", relu: "relu", sigmoid: "sigmoid", softmax: "softmax", tanh: "tanh", elu: "elu", selu: "selu",
-  softplus: "softplus", softsign: "softsign", relu6: "relu6", swish: "swish", gelu: "gelu", mish: "mish",
-};
-
-function fail(layer: tf.layers.Layer, what: string): never {
-  throw new Error(`saveKerasModel: layer '${layer.name}' (${layer.getClassName()}): ${what}`);
-}
-
-const snake = (s: string) => s.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
-
-function kerasObject(dialect: Dialect, module: string, className: string, config: Json): Json {
-  return dialect === "keras3"
-    ? { module, class_name: className, config, registered_name: null }
-    : { class_name: className, config };
-}
-
-function dtypeEntry(dialect: Dialect): unknown {
-  return dialect === "keras3"
-    ? { module: "keras", class_name: "DTypePolicy", config: { name: "float32" }, registered_name: null }
-    : "float32";
-}
-
-function initializer(layer: tf.layers.Layer, dialect: Dialect, v: unknown): Json | null {
-  if (v === undefined || v === null) return null;
-  const o = v as { className: string; config: Json };
-  const c = o.config ?? {};
-  const seed = c.seed ?? null;
-  const mk = (name: string, config: Json) => kerasObject(dialect, "keras.initializers", name, config);
-  switch (o.className) {
-    case "Zeros": case "Ones": return mk(o.className, {});
-    case "GlorotUniform": case "GlorotNormal": case "HeNormal": case "HeUniform": case "LeCunNormal": case "LeCunUniform":
-      return mk(o.className, { seed });
-    case "VarianceScaling": {
-      // tf.js's "normal" is a truncated normal, as Keras 2's was.
-      const distribution = c.distribution === "normal" ? "truncated_normal" : c.distribution;
-      return mk("VarianceScaling", { scale: c.scale, mode: snake(String(c.mode)), distribution, seed });
-    }
-    case "RandomNormal": return mk("RandomNormal", { mean: c.mean, stddev: c.stddev, seed });
-    case "RandomUniform": return mk("RandomUniform", { minval: c.minval, maxval: c.maxval, seed });
-    case "TruncatedNormal": return mk("TruncatedNormal", { mean: c.mean, stddev: c.stddev, seed });
-    case "Constant": return mk("Constant", { value: c.value });
-    default: return fail(layer, `initializer ${o.className} has no Keras translation here`);
-  }
-}
-
-function regularizer(layer: tf.layers.Layer, dialect: Dialect, v: unknown): Json | null {
-  if (v === undefined || v === null) return null;
-  const o = v as { className: string; config: Json };
-  if (o.className !== "L1L2") fail(layer, `regularizer ${o.className} has no Keras translation here`);
-  return kerasObject(dialect, "keras.regularizers", "L1L2", { l1: o.config.l1 ?? 0, l2: o.config.l2 ?? 0 });
-}
-
-function activation(layer: tf.layers.Layer, v: unknown): string {
-  const name = typeof v === "string" ? v : "linear";
-  const k = TF_TO_KERAS_ACTIVATION[name];
-  if (k === undefined) fail(layer, `activation '${name}' has no Keras counterpart here`);
-  return k;
-}
-
-const dataFormat = (v: unknown) => (v === "channelsFirst" ? "channels_first" : "channels_last");
-
-/** One tf.js layer's settings in Keras's words. */
-export function kerasLayerConfig(layer: tf.layers.Layer, dialect: Dialect): Json {
-  const c = layer.getConfig() as Json;
-  const cls = layer.getClassName();
-  const out: Json = { name: layer.name, trainable: layer.trainable, dtype: dtypeEntry(dialect) };
-  const weighted = () => {
-    out.activation = activation(layer, c.activation);
-    out.use_bias = c.useBias !== false;
-    out.kernel_initializer = initializer(layer, dialect, c.kernelInitializer);
-    out.bias_initializer = initializer(layer, dialect, c.biasInitializer);
-    out.kernel_regularizer = regularizer(layer, dialect, c.kernelRegularizer);
-    out.bias_regularizer = regularizer(layer, dialect, c.biasRegularizer);
-    out.activity_regularizer = regularizer(layer, dialect, c.activityRegularizer);
-    if ((c.kernelConstraint ?? null) !== null || (c.biasConstraint ?? null) !== null) fail(layer, "weight constraints are not carried over");
-    out.kernel_constraint = null;
-    out.bias_constraint = null;
+/** Throws about one layer, naming the target file when there is one. */
+function failFor(layer: tf.layers.Layer, target?: string): Fail {
+  const file = target === undefined ? "" : `${target}, `;
+  return (what) => {
+    throw new Error(`saveKerasModel: ${file}layer '${layer.name}' (${layer.getClassName()}): ${what}`);
   };
-  const list = (v: unknown, n: number) => (Array.isArray(v) ? v : Array(n).fill(v));
-  switch (cls) {
-    case "Dense":
-      out.units = c.units;
-      weighted();
-      break;
-    case "Conv1D":
-    case "Conv2D":
-    case "Conv2DTranspose": {
-      const n = cls === "Conv1D" ? 1 : 2;
-      out.filters = c.filters;
-      out.kernel_size = list(c.kernelSize, n);
-      out.strides = list(c.strides ?? 1, n);
-      out.padding = c.padding ?? "valid";
-      out.data_format = dataFormat(c.dataFormat);
-      out.dilation_rate = list(c.dilationRate ?? 1, n);
-      if (cls === "Conv2DTranspose") out.output_padding = null;
-      else if (dialect === "keras3") out.groups = 1;
-      weighted();
-      break;
-    }
-    case "MaxPooling1D": case "AveragePooling1D": case "MaxPooling2D": case "AveragePooling2D": {
-      const n = cls.endsWith("1D") ? 1 : 2;
-      out.pool_size = list(c.poolSize, n);
-      out.strides = list(c.strides ?? c.poolSize, n);
-      out.padding = c.padding ?? "valid";
-      out.data_format = dataFormat(c.dataFormat);
-      break;
-    }
-    case "GlobalMaxPooling1D": case "GlobalAveragePooling1D": case "GlobalMaxPooling2D": case "GlobalAveragePooling2D":
-      out.data_format = dataFormat(c.dataFormat);
-      if (dialect === "keras3") out.keepdims = false;
-      break;
-    case "Flatten":
-      out.data_format = dataFormat(c.dataFormat);
-      break;
-    case "Dropout":
-      out.rate = c.rate;
-      out.noise_shape = c.noiseShape ?? null;
-      out.seed = null;
-      break;
-    case "Activation":
-      out.activation = activation(layer, c.activation);
-      break;
-    case "Reshape":
-      out.target_shape = c.targetShape;
-      break;
-    case "BatchNormalization":
-      out.axis = c.axis ?? -1;
-      out.momentum = c.momentum;
-      out.epsilon = c.epsilon;
-      out.center = c.center !== false;
-      out.scale = c.scale !== false;
-      break;
-    case "UpSampling2D":
-      out.size = list(c.size ?? 2, 2);
-      out.data_format = dataFormat(c.dataFormat);
-      out.interpolation = c.interpolation ?? "nearest";
-      break;
-    case "Concatenate":
-      out.axis = c.axis ?? -1;
-      break;
-    case "Add": case "Multiply": case "Average": case "Maximum": case "Minimum":
-      break;
-    default: {
-      const settings = kerasActivationLayerSettings(cls, c, dialect);
-      if (settings === null) fail(layer, "this layer type has no Keras translation in saveKerasModel");
-      Object.assign(out, settings);
-    }
-  }
-  return out;
+}
+
+/** One tf.js layer's settings in Keras's words, by its entry in the layer table. */
+export function kerasLayerConfig(layer: tf.layers.Layer, dialect: Dialect, target?: string): Json {
+  const c = layer.getConfig() as Json;
+  const fail: Fail = failFor(layer, target);
+  const entry = entryForTfjs(layer.getClassName());
+  if (entry === undefined) fail("this layer type has no Keras translation in saveKerasModel");
+  return entry.write(c, { fail, dialect, base: { name: layer.name, trainable: layer.trainable, dtype: kerasDtype(dialect) } });
 }
 
 function shapeOf(t: tf.SymbolicTensor): (number | null)[] {
@@ -181,14 +44,14 @@ function shapeOf(t: tf.SymbolicTensor): (number | null)[] {
 }
 
 function inputLayerEntry(dialect: Dialect, name: string, batchShape: (number | null)[]): Json {
-  const key = dialect === "keras3" ? "batch_shape" : "batch_input_shape";
-  const config = { [key]: batchShape, dtype: "float32", sparse: false, name };
-  return kerasObject(dialect, "keras.layers", "InputLayer", config);
+  return kerasObject(dialect, "keras.layers", "InputLayer", kerasInputLayerConfig(dialect, name, batchShape));
 }
 
-function layerEntry(layer: tf.layers.Layer, dialect: Dialect, extra: Json = {}): Json {
-  const entry = kerasObject(dialect, "keras.layers", layer.getClassName(), { ...kerasLayerConfig(layer, dialect), ...extra });
-  if (dialect === "keras3") {
+function layerEntry(layer: tf.layers.Layer, dialect: Dialect, target?: string): Json {
+  const config = kerasLayerConfig(layer, dialect, target);
+  const kerasClass = (entryForTfjs(layer.getClassName()) as LayerTableEntry).kerasClass;
+  const entry = kerasObject(dialect, "keras.layers", kerasClass, config);
+  if (dialect === "keras3" && layer.getClassName() !== "InputLayer") {
     const node = layer.inboundNodes[0];
     if (node !== undefined) {
       const shapes = node.inputTensors.map(shapeOf);
@@ -198,21 +61,21 @@ function layerEntry(layer: tf.layers.Layer, dialect: Dialect, extra: Json = {}):
   return entry;
 }
 
-/** The whole model's config in one dialect. */
-export function kerasModelConfig(model: tf.LayersModel, dialect: Dialect): Json {
+/** The whole model's config in one dialect; `target`, the file being saved, is named in errors. */
+export function kerasModelConfig(model: tf.LayersModel, dialect: Dialect, target?: string): Json {
   for (const l of model.layers) {
-    if (l instanceof tf.LayersModel) fail(l, "a model nested inside a model cannot be saved; build the layers flat");
+    if (l instanceof tf.LayersModel) failFor(l, target)("a model nested inside a model cannot be saved; build the layers flat");
   }
   if (model instanceof tf.Sequential) {
     const layers = modelLayersAsKeras(model);
     const batchShape = shapeOf(model.inputs[0]);
     // An explicit InputLayer entry first, as tf.keras 2.x wrote it and Keras 2.2 / 3 both read it (Keras 3
     // misreads a batch_input_shape on the first real layer as an input shape without the batch axis).
-    const entries = [inputLayerEntry(dialect, `${model.name}_input`, batchShape), ...layers.map((l) => layerEntry(l, dialect))];
+    const entries = [inputLayerEntry(dialect, `${model.name}_input`, batchShape), ...layers.map((l) => layerEntry(l, dialect, target))];
     if (dialect === "keras2") return { class_name: "Sequential", config: { name: model.name, layers: entries } };
     return {
       module: "keras", class_name: "Sequential", registered_name: null, build_config: { input_shape: batchShape },
-      config: { name: model.name, trainable: true, dtype: dtypeEntry(dialect), layers: entries },
+      config: { name: model.name, trainable: true, dtype: kerasDtype(dialect), layers: entries },
     };
   }
   // Functional: the graph as tf.js describes it ([layer, node, tensor] references), rewritten per dialect.
@@ -229,13 +92,7 @@ export function kerasModelConfig(model: tf.LayersModel, dialect: Dialect): Json 
     return t;
   };
   const layers = graph.layers.map((g) => {
-    const layer = byName.get(g.name) as tf.layers.Layer;
-    let entry: Json;
-    if (g.className === "InputLayer") {
-      entry = inputLayerEntry(dialect, g.name, shapeOf(layer.inboundNodes[0].outputTensors[0]));
-    } else {
-      entry = layerEntry(layer, dialect);
-    }
+    const entry = layerEntry(byName.get(g.name) as tf.layers.Layer, dialect, target);
     entry.name = g.name;
     if (dialect === "keras2") {
       entry.inbound_nodes = g.inboundNodes.map((node) => node.map((r) => [r[0], r[1], r[2], {}]));
@@ -392,7 +249,7 @@ export async function saveKerasModel(model: tf.LayersModel, file: string): Promi
     throw new Error(`saveKerasModel: ${file} should end in .keras (Keras 3) or .h5 (Keras 2 / R keras)`);
   }
   // Layers without a Keras translation fail here, before anything is written.
-  kerasModelConfig(model, ext === ".keras" ? "keras3" : "keras2");
+  kerasModelConfig(model, ext === ".keras" ? "keras3" : "keras2", file);
   const target = path.resolve(file);
   const existed = fs.existsSync(target);
   if (existed && fs.statSync(target).isDirectory()) {
