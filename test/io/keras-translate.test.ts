@@ -1,6 +1,6 @@
 /**
- * lib/io/keras/keras-translate.ts on Keras configs (no Keras needed): settings Keras accepts and
- * tf.js's own layers refuse are translated, and the ones with no counterpart are named in the error.
+ * Reading Keras configs whose settings Keras accepts and tf.js's own layers refuse (the entries of
+ * lib/io/keras/layer-table.ts translate them; the ones with no counterpart are named in the error). No Keras needed.
  * The same settings in files written by real Keras are in keras-load.test.ts (course-densemodel,
  * flatten-functional, keras-only-settings).
  */
