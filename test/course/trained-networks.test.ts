@@ -183,3 +183,16 @@ test("in fast mode the fallback's description says why no saved model matches", 
   }
   fs.rmSync(root, { recursive: true, force: true });
 });
+
+test("no chapter reads a training record itself: they all go through loadTrainedNetwork", () => {
+  const dir = path.join(__dirname, "..", "..", "notebooks");
+  const offenders: string[] = [];
+  for (const file of fs.readdirSync(dir).filter((f) => f.endsWith(".ipynb"))) {
+    const cells = (JSON.parse(fs.readFileSync(path.join(dir, file), "utf8")) as { cells: { cell_type: string; source: string[] }[] }).cells;
+    cells.forEach((cell, i) => {
+      const code = cell.source.join("");
+      if (cell.cell_type === "code" && /training\.json|findTrainedRecord|listTrainedRecords|readTrainingRecord/.test(code)) offenders.push(`${file} cell ${i}`);
+    });
+  }
+  assert.deepEqual(offenders, []);
+});
