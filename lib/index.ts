@@ -75,7 +75,7 @@ export * from "./io/weight-files";
 export * from "./training/early-stopping";
 export * from "./training/model-checkpoint";
 export * from "./course/trained-models";
-export { loadTrainedNetwork, describeAutoencoderRecord, COURSE_MODEL_FILES } from "./course/trained-networks";
+export { loadTrainedNetwork } from "./course/trained-networks";
 export type { TrainedNetwork, NoTrainedNetwork, LoadTrainedNetworkOptions, FallbackNetwork, TrainedSource } from "./course/trained-networks";
 export * from "./kernel/interrupt";
 export { compiledFit, compiledEvaluate, compiledPredict, compiledTrainOnBatch, syncCompiledWeights, releaseCompiled, setCompiledFit, compiledFitEnabled, whyNotCompiled } from "./training/compiled-fit";
