@@ -11,10 +11,10 @@
 export { fullOrFast, isFastMode } from "./course/fast-mode";
 export { startChapter } from "./course/start-chapter";
 export type { ChapterSetup, StartChapterArgs } from "./course/start-chapter";
-export { autoencoderFingerprint, describeMissingAutoencoder, describeTrainedAutoencoder, findTrainedAutoencoder } from "./course/trained-autoencoders";
-export type { AutoencoderInfo, AutoencoderTask, TrainedAutoencoder } from "./course/trained-autoencoders";
-export { describeMissingModel, findTrainedModel, rickTaskFingerprint, rickTaskFolders, taskModelName } from "./course/trained-models";
-export type { RickTask, TaskFolder, TrainedModel, TrainedModelInfo } from "./course/trained-models";
+export { loadTrainedNetwork } from "./course/trained-networks";
+export type { FallbackNetwork, LoadTrainedNetworkOptions, NoTrainedNetwork, TrainedNetwork, TrainedSource } from "./course/trained-networks";
+export { readTrainingRecord } from "./course/trained-models";
+export type { AutoencoderRecord, AutoencoderTask, DnaCnnRecord, RickCnnRecord, RickTask, TrainedTask, TrainingRecord, TrainingRecordBase } from "./course/trained-models";
 
 // Which TensorFlow runs the chapter (lib/backend).
 export { listBackends, selectBackend } from "./backend/select-backend";

@@ -37,8 +37,7 @@ import { setSeed } from "../lib/random/rng";
 import { ensureRickMortyData } from "../lib/stand-ins/rick-morty/generate";
 import { describeRickMortySource } from "../lib/data/rick-morty/source";
 import { convAutoencoder } from "../lib/models/course-architectures";
-import { rickTaskFolders } from "../lib/course/trained-models";
-import { AutoencoderInfo, AutoencoderTask, autoencoderFingerprint, autoencoderModelDir } from "../lib/course/trained-autoencoders";
+import { AutoencoderRecord, AutoencoderTask, autoencoderFingerprint, autoencoderModelDir, rickTaskFolders } from "../lib/course/trained-models";
 import { loadLabelledFolders } from "../lib/data/images/loaders/load-labelled";
 import { splitIndices, takeRows } from "../lib/data/split";
 import { modelCheckpoint } from "../lib/training/model-checkpoint";
@@ -64,7 +63,7 @@ interface Args {
   continueFrom: boolean;
 }
 
-interface TrainingInfo extends AutoencoderInfo {
+interface TrainingInfo extends AutoencoderRecord {
   description: string;
   /** Epochs of an earlier run this one continued from (its Adam moments and batch order were not saved). */
   continuedAfter?: number;

@@ -34,7 +34,7 @@ import { setSeed } from "../lib/random/rng";
 import { ensureRickMortyData } from "../lib/stand-ins/rick-morty/generate";
 import { describeRickMortySource } from "../lib/data/rick-morty/source";
 import { rickCnn } from "../lib/models/course-architectures";
-import { rickTaskFingerprint, rickTaskFolders, trainedModelDir, TrainedModelInfo } from "../lib/course/trained-models";
+import { rickTaskFingerprint, rickTaskFolders, trainedModelDir, RickCnnRecord } from "../lib/course/trained-models";
 import { loadLabelledFolders } from "../lib/data/images/loaders/load-labelled";
 import { splitIndices, takeRows } from "../lib/data/split";
 import { modelCheckpoint } from "../lib/training/model-checkpoint";
@@ -56,25 +56,8 @@ interface Args {
   classWeights: boolean;
 }
 
-/** What training.json holds (the fields README.md and the model lookup use). */
-interface TrainingInfo extends Partial<TrainedModelInfo> {
-  description?: string;
-  task?: Task;
-  classWeight?: Record<number, number> | null;
-  data: string;
-  split: string;
-  seed: number;
-  backend: string;
-  batchSize: number;
-  epochsPlanned: number;
-  epochsRun: number;
-  bestEpoch: number;
-  bestValAccuracy: number | null;
-  trainAccuracyAtBest: number | null;
-  majorityBaselineVal: number;
-  minutes: number;
-  history: Record<string, number[]>;
-}
+/** What training.json holds: the record lib/course/trained-networks.ts reads back for the chapters. */
+type TrainingInfo = RickCnnRecord;
 
 /** README.md for the model folder, from the numbers in training.json. */
 export function readmeText(info: TrainingInfo, out = path.join("models", "rick-cnn")): string {

@@ -2,21 +2,11 @@ import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import * as fs from "fs";
 import * as path from "path";
+import { exportedNames } from "./public-api";
 
 const root = path.resolve(__dirname, "..", "..");
 const indexSource = fs.readFileSync(path.join(root, "lib", "index.ts"), "utf8");
 const NAMES_FILE = path.join(__dirname, "public-names.txt");
-
-/** The names lib/index.ts exports, from its `export { … } from` and `export type { … } from` lines. */
-function exportedNames(source: string): { values: string[]; types: string[] } {
-  const values: string[] = [];
-  const types: string[] = [];
-  for (const m of source.matchAll(/^export (type )?\{([^}]*)\} from "[^"]+";$/gm)) {
-    const names = m[2].split(",").map((n) => n.trim()).filter((n) => n !== "");
-    (m[1] ? types : values).push(...names);
-  }
-  return { values: values.sort(), types: types.sort() };
-}
 
 function listedNames(): string[] {
   return fs.readFileSync(NAMES_FILE, "utf8").split("\n").map((l) => l.trim()).filter((l) => l !== "" && !l.startsWith("#"));
