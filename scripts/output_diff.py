@@ -5,6 +5,7 @@ text), with timings, memory figures and dates masked. Pictures are compared by c
     python scripts/output_diff.py                      # HEAD against the working tree, all notebooks
     python scripts/output_diff.py --before main~3 notebooks/04-inside-a-cnn.ipynb
     python scripts/output_diff.py --before-dir /tmp/before --after-dir /tmp/after   # reuse runs
+    python scripts/output_diff.py --before main~5 --after HEAD   # both from clean trees (stand-ins drawn afresh)
 
 The revision runs in a temporary git worktree that borrows this checkout's node_modules, .venv and
 built native addon (so only lib/, notebooks/, scripts/ and data code differ). Executed notebooks are
@@ -56,11 +57,17 @@ def printed(nb_path: Path) -> list[str]:
             continue
         code_number += 1
         lines.append(f"## code cell {code_number}")
+        timed_table = False  # below a header whose last column is "seconds", in this cell, that column is a timing
         for out in cell.get("outputs", []):
             kind = out["output_type"]
             if kind == "stream":
                 text = "".join(out.get("text", ""))
-                lines += [f"[{out.get('name')}] {mask(line)}" for line in text.splitlines()]
+                for line in text.splitlines():
+                    masked = mask(line)
+                    if timed_table:
+                        masked = re.sub(r"\d+(\.\d+)?\s*$", "<time>", masked)
+                    timed_table = timed_table or re.search(r"\bseconds\s*$", line) is not None
+                    lines.append(f"[{out.get('name')}] {masked}")
             elif kind in ("execute_result", "display_data"):
                 data = out.get("data", {})
                 if "text/plain" in data and len(data) == 1:
@@ -119,6 +126,9 @@ def main() -> int:
     parser.add_argument("notebooks", nargs="*", help="notebooks (default: notebooks/*.ipynb)")
     parser.add_argument("--before", default="HEAD", help="git revision to compare with (default HEAD)")
     parser.add_argument("--before-dir", type=Path, help="executed notebooks of the revision, from an earlier run")
+    parser.add_argument("--after", help="a git revision to run instead of the working tree (say HEAD, once committed):"
+                        " it then starts, like the revision before it, with no generated data sets, so lines that say"
+                        " a stand-in was generated compare too")
     parser.add_argument("--after-dir", type=Path, help="executed notebooks of the working tree, from an earlier run")
     parser.add_argument("--keep", type=Path, default=ROOT / "tmp" / "output-diff", help="where executed notebooks go")
     args = parser.parse_args()
@@ -138,7 +148,14 @@ def main() -> int:
     after = args.after_dir
     if after is None:
         after = args.keep / "after"
-        execute(ROOT, notebooks, after)
+        if args.after:
+            tree = worktree_at(args.after, args.keep / "tree")
+            try:
+                execute(tree, notebooks, after)
+            finally:
+                subprocess.run(["git", "worktree", "remove", "--force", str(tree)], cwd=ROOT, check=False)
+        else:
+            execute(ROOT, notebooks, after)
     return compare(before, after, notebooks)
 
 
