@@ -27,6 +27,7 @@ export * from "./data/dna/chip-manifest";
 export * from "./data/dna/chip-source";
 export * from "./data/dna/fasta";
 export * from "./stand-ins/chip/generate";
+export type { StandInOptions, StandInResult, StandInStatus } from "./stand-ins/ensure-generated";
 export * from "./data/dna/layout";
 export * from "./data/dna/load-chip";
 export * from "./data/dna/motifs";

@@ -7,10 +7,10 @@
  * are never written to. A second file, `.characters.json` (see cast-record.ts), records where each
  * character was drawn in every file.
  *
- * Runs never clobber each other (see ../ensure-generated.ts and lib/io/folder-lock.ts): a run holds `<root>.lock` while it writes,
- * so a second run for the same folder waits and then finds it up to date; and it writes the frames
- * into a folder beside the root first and renames them into place only when all are written. A new
- * root appears in one rename; in an existing one each redone layout folder is swapped in, and the
+ * Runs never clobber each other (see ../ensure-generated.ts, which all three stand-ins share): a
+ * run holds `<root>.lock` while it writes, so a second run for the same folder waits and then finds
+ * it up to date; and it writes the frames into a folder beside the root first and renames them
+ * into place only when all are written. A new root appears in one rename; in an existing one each redone layout folder is swapped in, and the
  * manifest is marked incomplete before the swaps and complete (by renaming the new one in) after,
  * so a run killed at any point is noticed and redone. A run that dies leaves at most its aside
  * folder, which the next run removes.
