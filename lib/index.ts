@@ -97,17 +97,17 @@ export { loadFlowers17 } from "./data/flowers/flowers17";
 export type { LoadFlowers17Args } from "./data/flowers/flowers17";
 
 // Generated stand-ins for the course's data sets (lib/stand-ins).
+export type { StandInOptions, StandInResult, StandInStatus } from "./stand-ins/ensure-generated";
 export { CHIP_DEFAULT_SEED, ensureChipData, ensureChipDataAsync } from "./stand-ins/chip/generate";
-export type { EnsureChipArgs, EnsureChipResult } from "./stand-ins/chip/generate";
-export { cifarDataRootAsync, describeCifarSource, readCifarStandInManifest } from "./stand-ins/cifar/generate";
-export type { CifarStandInManifest } from "./stand-ins/cifar/generate";
+export type { ChipPart } from "./stand-ins/chip/generate";
+export { CIFAR_DEFAULT_SEED, describeCifarSource, ensureCifarData, ensureCifarDataAsync, readCifarStandInManifest } from "./stand-ins/cifar/generate";
+export type { CifarPart, CifarStandInManifest } from "./stand-ins/cifar/generate";
 export { DIFFICULTIES } from "./stand-ins/cifar/pictures";
 export type { Difficulty, Scene } from "./stand-ins/cifar/pictures";
 export type { PixelBox } from "./stand-ins/raster";
 export { characterRecord, charactersIn } from "./stand-ins/rick-morty/cast-record";
 export type { CharacterRecord } from "./stand-ins/rick-morty/cast-record";
-export { ensureRickMortyDataAsync } from "./stand-ins/rick-morty/generate";
-export type { EnsureOptions, EnsureResult, GenerateOptions } from "./stand-ins/rick-morty/generate";
+export { ensureRickMortyData, ensureRickMortyDataAsync } from "./stand-ins/rick-morty/generate";
 export type { DrawnCharacter } from "./stand-ins/rick-morty/scene";
 
 // Data augmentation and generators, as keras' image_data_generator (lib/augment).

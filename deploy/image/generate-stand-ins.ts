@@ -12,16 +12,16 @@ import * as fs from "fs";
 import * as path from "path";
 import { ensureRickMortyData } from "../../lib/stand-ins/rick-morty/generate";
 import { ensureChipData } from "../../lib/stand-ins/chip/generate";
-import { ensureCifarStandIn } from "../../lib/stand-ins/cifar/generate";
+import { cifarStandInRoot, ensureCifarData } from "../../lib/stand-ins/cifar/generate";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 
-/** The seed chapter 8 passes to cifarDataRootAsync. */
+/** The seed chapter 8 passes to ensureCifarDataAsync. */
 export function chapterCifarSeed(notebookFile: string): number {
   const nb = JSON.parse(fs.readFileSync(notebookFile, "utf8")) as { cells: { source: string[] | string }[] };
   const code = nb.cells.map((c) => (Array.isArray(c.source) ? c.source.join("") : c.source)).join("\n");
-  const m = /cifarDataRoot(?:Async)?\(\{\s*seed:\s*(\d+)/.exec(code);
-  if (!m) throw new Error(`${notebookFile}: no cifarDataRootAsync({ seed: N, ... }) call found to take the seed from`);
+  const m = /ensureCifarData(?:Async)?\(\{\s*seed:\s*(\d+)/.exec(code);
+  if (!m) throw new Error(`${notebookFile}: no ensureCifarDataAsync({ seed: N, ... }) call found to take the seed from`);
   return Number(m[1]);
 }
 
@@ -36,8 +36,8 @@ function main(): void {
   const chip = ensureChipData({ scale, log: (m) => console.log(m) });
   console.log(`ChIP stand-in: ${chip.root} (${chip.status}, ${chip.seconds.toFixed(0)} s)`);
   const seed = chapterCifarSeed(path.join(ROOT, "notebooks", "08-deer-frogs-trucks.ipynb"));
-  const cifar = ensureCifarStandIn({ seed, scale });
-  console.log(`CIFAR stand-in: ${cifar} (seed ${seed})`);
+  const cifar = ensureCifarData({ root: cifarStandInRoot(scale), seed, scale, log: (m) => console.log(m) });
+  console.log(`CIFAR stand-in: ${cifar.root} (${cifar.status}, seed ${seed}, ${cifar.seconds.toFixed(0)} s)`);
   console.log(`Stand-ins ready in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
 }
 

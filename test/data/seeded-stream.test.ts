@@ -10,7 +10,7 @@ import * as os from "os";
 import * as path from "path";
 import { setSeed, restoreMathRandom } from "../../lib/random/rng";
 import { asideFolder, withFolderLock, withFolderLockAsync } from "../../lib/io/folder-lock";
-import { ensureCifarStandInAsync, generateCifarStandIn } from "../../lib/stand-ins/cifar/generate";
+import { ensureCifarDataAsync, generateCifarStandIn } from "../../lib/stand-ins/cifar/generate";
 import { ensureRickMortyData } from "../../lib/stand-ins/rick-morty/generate";
 import { ensureChipData } from "../../lib/stand-ins/chip/generate";
 
@@ -42,7 +42,7 @@ test("locks and aside folders take their random names from the OS, not the seede
 test("generating the stand-ins leaves the seeded stream where it was", async () => {
   const r = await drawsAfter(async () => {
     generateCifarStandIn(path.join(dir, "cifar"), { seed: 1, scale: 0.01 });
-    await ensureCifarStandInAsync({ seed: 2, scale: 0.01, root: path.join(dir, "cifar"), progress: false });
+    await ensureCifarDataAsync({ seed: 2, scale: 0.01, root: path.join(dir, "cifar"), progress: false });
     ensureRickMortyData({ root: path.join(dir, "rick"), seed: 3, scale: 0.01 });
     ensureChipData({ root: path.join(dir, "chip"), seed: 4, scale: 0.01 });
   });

@@ -95,7 +95,8 @@ test("the stand-in data sets are in place for the student: found complete, nothi
     const report = JSON.parse(r.stdout.trim().split("\n").pop() || "{}");
     assert.equal(report.rick, "up to date");
     assert.equal(report.chip, "up to date");
-    assert.equal(report.cifar, "data/deer-frogs-trucks");
+    assert.equal(report.cifar, "up to date");
+    assert.equal(report.cifarRoot, "data/deer-frogs-trucks");
     // Nothing was written beside the linked data sets (no lock, no aside folder, no new scale).
     assert.deepEqual(fs.readdirSync(path.join(home, "course", "data")).sort(), ["ChIP", "README.md", "RickandMorty", "deer-frogs-trucks"]);
   } finally {

@@ -9,8 +9,9 @@
  *              regions with a run of N (assembly gaps) that the reader drops
  *
  * Some regions have a lower-case (soft-masked) stretch, as in sequence extracted from hg38.
- * `planted-sites.bed` records every site. `ensureChipData` generates on first use only and never
- * writes into a folder that holds .fa files without our manifest.
+ * `planted-sites.bed` records every site. `ensureChipData` generates on first use only, drawing
+ * into a folder beside the target and renaming it into place under the folder's lock (see
+ * ../ensure-generated.ts), and never writes into a folder that holds .fa files without our manifest.
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -23,7 +24,11 @@ import {
   CHIP_GENERATOR_NAME, CHIP_GENERATOR_VERSION, CHIP_MANIFEST_FILE, ChipManifest, ChipStandInSettings, readChipManifest, writeChipManifest,
 } from "../../data/dna/chip-manifest";
 import { CHIP_DATA_ENV, chipDataRoot } from "../../data/dna/chip-source";
-import { AsyncProgressOptions, ProgressLabel, WorkSteps, driveSteps, runSteps } from "../../kernel/work-progress";
+import { AsyncProgressOptions, ProgressLabel, WorkSteps, runSteps } from "../../kernel/work-progress";
+import {
+  EnsuredFolder, GeneratedFolder, StandInOptions, StandInResult, ensureGenerated, ensureGeneratedAsync, generateInFolder, generateInFolderAsync,
+  standInResult, standInUnchanged,
+} from "../ensure-generated";
 
 export const CHIP_DEFAULT_SEED = 2022;
 
@@ -140,12 +145,51 @@ function holdsFasta(root: string): boolean {
   return fs.existsSync(root) && fs.readdirSync(root).some((f) => /\.(fa|fasta|fna)$/i.test(f));
 }
 
+/** What the generator draws: a pure function of these. */
+interface ChipDraw {
+  seed: number;
+  scale: number;
+  settings: ChipStandInSettings;
+}
+
+/** The draw `args` ask for, checked. */
+function chipDraw(args: { seed?: number; scale?: number; settings?: Partial<ChipStandInSettings> }): ChipDraw {
+  const scale = args.scale ?? 1;
+  checkChipScale(scale);
+  return { seed: args.seed ?? CHIP_DEFAULT_SEED, scale, settings: { ...CHIP_DEFAULT_SETTINGS, ...(args.settings ?? {}) } };
+}
+
+/**
+ * How the stand-in reaches `root` (see ../ensure-generated.ts): drawn into a folder beside it and
+ * renamed into place whole under the folder's lock, so a run that dies or fails leaves no
+ * half-written folder, and two runs never write the same one. `announce` is said before drawing.
+ */
+function chipFolder(root: string, log: ((message: string) => void) | undefined, lockTimeoutMs?: number,
+  announce?: string): GeneratedFolder<ChipDraw, GeneratedChip> {
+  return {
+    target: root,
+    log,
+    lockTimeoutMs,
+    write: function* (aside: string, draw: ChipDraw): WorkSteps<GeneratedChip> {
+      if (readChipManifest(root) === null && holdsFasta(root)) {
+        throw new Error(`${root} holds FASTA files that this kit did not generate (no ${CHIP_MANIFEST_FILE}); ` +
+          "not overwriting them. Generate into another folder, or move those files away first.");
+      }
+      if (announce !== undefined) log?.(announce);
+      return yield* chipSteps(aside, draw, log);
+    },
+  };
+}
+
 /**
  * Writes the stand-in under `root` (SOX17.fa, PRDM1.fa, random.fa, planted-sites.bed, manifest),
- * replacing an earlier stand-in there. Refuses a folder with FASTA files but no manifest.
+ * replacing the folder (an earlier stand-in) whole: written aside, renamed into place under the
+ * folder's lock. Refuses a folder with FASTA files but no manifest.
  */
 export function generateChipStandIn(args: GenerateChipArgs): GeneratedChip {
-  return runSteps(generateChipSteps(args));
+  const t0 = Date.now();
+  const out = generateInFolder(chipFolder(args.root, args.log), chipDraw(args));
+  return { ...out, seconds: (Date.now() - t0) / 1000 };
 }
 
 /** What `generateChipStandIn` wrote. */
@@ -159,30 +203,19 @@ export interface GeneratedChip {
 export const GENERATING_REGIONS_LABEL: ProgressLabel = { title: "Generating the ChIP regions", unit: "regions", doneVerb: "Generated" };
 
 /** `generateChipStandIn` with a live progress line in a notebook; the same files. */
-export function generateChipStandInAsync(args: GenerateChipArgs & AsyncProgressOptions): Promise<GeneratedChip> {
-  return driveSteps(generateChipSteps(args), args.progress === false ? null : GENERATING_REGIONS_LABEL);
+export async function generateChipStandInAsync(args: GenerateChipArgs & AsyncProgressOptions): Promise<GeneratedChip> {
+  const t0 = Date.now();
+  const out = await generateInFolderAsync(chipFolder(args.root, args.log), chipDraw(args), args.progress === false ? null : GENERATING_REGIONS_LABEL);
+  return { ...out, seconds: (Date.now() - t0) / 1000 };
 }
 
-/** The work of `generateChipStandIn`, one step per record drawn. */
-function* generateChipSteps(args: GenerateChipArgs): WorkSteps<GeneratedChip> {
+/** The drawing, into the (empty) folder `dir`, one step per record drawn. */
+function* chipSteps(dir: string, draw: ChipDraw, log: ((message: string) => void) | undefined): WorkSteps<GeneratedChip> {
   const t0 = Date.now();
-  const { root } = args;
-  const seed = args.seed ?? CHIP_DEFAULT_SEED;
-  const scale = args.scale ?? 1;
-  const settings = { ...CHIP_DEFAULT_SETTINGS, ...(args.settings ?? {}) };
-  checkChipScale(scale);
-  if (readChipManifest(root) === null && holdsFasta(root)) {
-    throw new Error(`${root} holds FASTA files that this kit did not generate (no ${CHIP_MANIFEST_FILE}); ` +
-      "not overwriting them. Generate into another folder, or move those files away first.");
-  }
-  fs.mkdirSync(root, { recursive: true });
+  const { seed, scale, settings } = draw;
   const records = {} as Record<ChipClass, number>;
   for (const c of CHIP_CLASSES) records[c] = 0;
-  const manifest: ChipManifest = {
-    generator: CHIP_GENERATOR_NAME, version: CHIP_GENERATOR_VERSION, seed, scale, complete: false, settings, records,
-  };
-  writeChipManifest(root, manifest);
-  const paths = chipPaths(root);
+  const paths = chipPaths(dir);
   const allSites: PlantedSite[] = [];
   const total = CHIP_CLASSES.reduce((sum, c) => sum + chipRecordCount(c, scale, settings), 0);
   let before = 0;
@@ -192,74 +225,70 @@ function* generateChipSteps(args: GenerateChipArgs): WorkSteps<GeneratedChip> {
     writeFasta({ file: paths[c], records: out.records, lineWidth: 60 });
     records[c] = out.records.length;
     allSites.push(...out.sites);
-    args.log?.(`${CHIP_FILES[c]}: ${out.records.length} regions, ${out.sites.length} planted sites`);
+    log?.(`${CHIP_FILES[c]}: ${out.records.length} regions, ${out.sites.length} planted sites`);
   }
-  writePlantedSites(path.join(root, PLANTED_SITES_FILE), allSites,
+  writePlantedSites(path.join(dir, PLANTED_SITES_FILE), allSites,
     `binding sites planted by the ${CHIP_GENERATOR_NAME} generator v${CHIP_GENERATOR_VERSION} (seed ${seed}, scale ${scale})`);
-  writeChipManifest(root, { ...manifest, complete: true, records });
+  const manifest: ChipManifest = {
+    generator: CHIP_GENERATOR_NAME, version: CHIP_GENERATOR_VERSION, seed, scale, complete: true, settings, records,
+  };
+  writeChipManifest(dir, manifest);
   return { records, sites: allSites.length, seconds: (Date.now() - t0) / 1000 };
 }
 
-export interface EnsureChipArgs {
-  /** Folder; default $CHIP_DATA when set, else chipStandInRoot(scale). */
-  root?: string;
-  seed?: number;
-  scale?: number;
-  log?: (message: string) => void;
-}
-
-export interface EnsureChipResult {
-  root: string;
-  /** "generated": written now; "up to date": already there; "existing": FASTA files we did not write, left alone. */
-  status: "generated" | "up to date" | "existing";
-  seconds: number;
-}
+/** The parts of the ChIP stand-in that `StandInResult.written` names: its classes (one FASTA file each). */
+export type ChipPart = ChipClass;
 
 /**
- * Makes sure there is ChIP data to read: $CHIP_DATA (checked, never written) when set, else the
- * stand-in for this scale, generated when missing, incomplete, or made with another seed or version.
+ * Makes sure there is ChIP data to read: $CHIP_DATA (checked, never written) when set and no
+ * `root` is given, else the stand-in at `root` (default chipStandInRoot(scale)), generated on first
+ * use only (see ../ensure-generated.ts): when missing, incomplete, or made with another seed or
+ * version. A folder of FASTA files without our manifest is used as it is ("existing").
  */
-export function ensureChipData(args: EnsureChipArgs = {}): EnsureChipResult {
-  const job = ensureChipJob(args);
-  if (job.done !== null) return job.done;
-  generateChipStandIn(job.generateArgs);
-  return job.generated();
+export function ensureChipData(options: StandInOptions = {}): StandInResult<ChipPart> {
+  const job = ensureChipJob(options);
+  return "done" in job ? job.done : standInResult(ensureGenerated(job.folder), () => [...CHIP_CLASSES]);
 }
 
 /**
  * `ensureChipData` with a live progress line in a notebook while it generates (nothing is shown
  * when the files are already there). Same checks and files; `await` it.
  */
-export async function ensureChipDataAsync(args: EnsureChipArgs & AsyncProgressOptions = {}): Promise<EnsureChipResult> {
-  const job = ensureChipJob(args);
-  if (job.done !== null) return job.done;
-  await generateChipStandInAsync({ ...job.generateArgs, progress: args.progress });
-  return job.generated();
+export async function ensureChipDataAsync(options: StandInOptions & AsyncProgressOptions = {}): Promise<StandInResult<ChipPart>> {
+  const job = ensureChipJob(options);
+  if ("done" in job) return job.done;
+  const label = options.progress === false ? null : GENERATING_REGIONS_LABEL;
+  return standInResult(await ensureGeneratedAsync(job.folder, label), () => [...CHIP_CLASSES]);
 }
 
-/** The checks `ensureChipData` and its async variant share: done already, or what to generate. */
-function ensureChipJob(args: EnsureChipArgs): { done: EnsureChipResult | null; generateArgs: GenerateChipArgs; generated: () => EnsureChipResult } {
+/** What `ensureChipData` and its async variant share: the answer when nothing may be written, else the folder to ensure. */
+function ensureChipJob(options: StandInOptions): { done: StandInResult<ChipPart> } | { folder: EnsuredFolder<ChipDraw, GeneratedChip> } {
   const t0 = Date.now();
-  const seconds = (): number => (Date.now() - t0) / 1000;
-  const nothing = (done: EnsureChipResult) => ({ done, generateArgs: { root: done.root }, generated: () => done });
-  if (args.root === undefined && (process.env[CHIP_DATA_ENV] ?? "").trim() !== "") {
+  if (options.root === undefined && (process.env[CHIP_DATA_ENV] ?? "").trim() !== "") {
     const root = chipDataRoot();
-    args.log?.(`using the FASTA files in ${root} (${CHIP_DATA_ENV}); nothing generated`);
-    return nothing({ root, status: "existing", seconds: seconds() });
+    options.log?.(`using the FASTA files in ${root} (${CHIP_DATA_ENV}); nothing generated`);
+    return { done: standInUnchanged(root, "existing", t0) };
   }
-  const scale = args.scale ?? 1;
-  const seed = args.seed ?? CHIP_DEFAULT_SEED;
-  const root = args.root ?? chipStandInRoot(scale);
+  const draw = chipDraw(options);
+  const root = options.root ?? chipStandInRoot(draw.scale);
+  if (readChipManifest(root) === null && holdsFasta(root)) {
+    options.log?.(`${root} holds FASTA files this kit did not generate; using them as they are`);
+    return { done: standInUnchanged(root, "existing", t0) };
+  }
+  const announce = `generating the ChIP stand-in (seed ${draw.seed}, scale ${draw.scale}) in ${root}`;
+  return {
+    folder: {
+      ...chipFolder(root, options.log, options.lockTimeoutMs, announce),
+      missing: (dir) => (chipIsComplete(dir, draw) ? null : draw),
+    },
+  };
+}
+
+/** True when `root` holds a complete stand-in drawn with this seed, scale and generator version. */
+function chipIsComplete(root: string, draw: ChipDraw): boolean {
   const manifest = readChipManifest(root);
-  if (manifest === null && holdsFasta(root)) {
-    args.log?.(`${root} holds FASTA files this kit did not generate; using them as they are`);
-    return nothing({ root, status: "existing", seconds: seconds() });
-  }
   const paths = chipPaths(root);
-  const same = manifest !== null && manifest.complete && manifest.version === CHIP_GENERATOR_VERSION &&
-    manifest.seed === seed && manifest.scale === scale &&
+  return manifest !== null && manifest.complete && manifest.version === CHIP_GENERATOR_VERSION &&
+    manifest.seed === draw.seed && manifest.scale === draw.scale &&
     CHIP_CLASSES.every((c) => fs.existsSync(paths[c])) && fs.existsSync(path.join(root, PLANTED_SITES_FILE));
-  if (same) return nothing({ root, status: "up to date", seconds: seconds() });
-  args.log?.(`generating the ChIP stand-in (seed ${seed}, scale ${scale}) in ${root}`);
-  return { done: null, generateArgs: { root, seed, scale, log: args.log }, generated: () => ({ root, status: "generated", seconds: seconds() }) };
 }

@@ -7,10 +7,10 @@
  * are never written to. A second file, `.characters.json` (see cast-record.ts), records where each
  * character was drawn in every file.
  *
- * Runs never clobber each other (see ../folder-lock.ts): a run holds `<root>.lock` while it writes,
- * so a second run for the same folder waits and then finds it up to date; and it writes the frames
- * into a folder beside the root first and renames them into place only when all are written. A new
- * root appears in one rename; in an existing one each redone layout folder is swapped in, and the
+ * Runs never clobber each other (see ../ensure-generated.ts, which all three stand-ins share): a
+ * run holds `<root>.lock` while it writes, so a second run for the same folder waits and then finds
+ * it up to date; and it writes the frames into a folder beside the root first and renames them
+ * into place only when all are written. A new root appears in one rename; in an existing one each redone layout folder is swapped in, and the
  * manifest is marked incomplete before the swaps and complete (by renaming the new one in) after,
  * so a run killed at any point is noticed and redone. A run that dies leaves at most its aside
  * folder, which the next run removes.
@@ -20,8 +20,11 @@ import * as path from "path";
 import { Rng } from "../../random/rng";
 import { encodeJpeg } from "../../data/images/codecs/jpeg-encode";
 import { listFiles } from "../../data/images/list-files";
-import { asideFolder, clearStaleAside, withFolderLock, withFolderLockAsync } from "../../io/folder-lock";
-import { AsyncProgressOptions, ProgressLabel, WorkSteps, driveSteps, runSteps } from "../../kernel/work-progress";
+import { AsyncProgressOptions, ProgressLabel, WorkSteps } from "../../kernel/work-progress";
+import {
+  EnsuredFolder, GeneratedFolder, StandInOptions, StandInResult, ensureGenerated, ensureGeneratedAsync, generateInFolder, generateInFolderAsync,
+  standInResult, standInUnchanged,
+} from "../ensure-generated";
 import { DrawnCharacter, drawFrameWithCast } from "./scene";
 import { buildCastRecord, castRecordPath, readCastRecord, writeCastRecord } from "./cast-record";
 import { GENERATOR_NAME, GENERATOR_VERSION, MANIFEST_FILE, StandInManifest, manifestPath, readManifest, writeManifest } from "../../data/rick-morty/manifest";
@@ -118,6 +121,40 @@ function installAside(aside: string, root: string, folders: readonly RickMortyFo
   fs.rmSync(aside, { recursive: true, force: true });
 }
 
+/** What one run draws: these folders, with this seed and scale. */
+interface RickMortyDraw {
+  seed: number;
+  scale: number;
+  folders: readonly RickMortyFolder[];
+}
+
+/**
+ * How the stand-in reaches `root` (see ../ensure-generated.ts and the module comment): the frames
+ * are written aside and moved into place by `installAside`, under the folder's lock. `announce`
+ * says what is generated, before drawing.
+ */
+function rickMortyFolder(root: string, log: (message: string) => void, lockTimeoutMs: number | undefined,
+  announce?: (draw: RickMortyDraw) => string): GeneratedFolder<RickMortyDraw, number> {
+  return {
+    target: root,
+    log,
+    lockTimeoutMs,
+    write: function* (aside: string, draw: RickMortyDraw): WorkSteps<number> {
+      if (readManifest(root) === null && holdsJpegs(root)) {
+        throw new Error(`${root} holds JPEG frames that this kit did not generate (no ${MANIFEST_FILE}); ` +
+          `not overwriting them. Generate into another folder, or move those frames away first.`);
+      }
+      if (announce !== undefined) log(announce(draw));
+      return yield* drawSteps(aside, draw, readCastRecord(root), log);
+    },
+    install: (aside, target, draw) => installAside(aside, target, draw.folders, manifestFor(draw.seed, draw.scale, planRickMorty(draw.seed, draw.scale), false)),
+  };
+}
+
+function drawOf(options: { seed?: number; scale?: number; folders?: readonly RickMortyFolder[] }): RickMortyDraw {
+  return { seed: options.seed ?? DEFAULT_SEED, scale: options.scale ?? 1, folders: options.folders ?? RICK_MORTY_FOLDERS };
+}
+
 /**
  * Writes the stand-in (or some of its folders) under `options.root`, replacing earlier generated
  * files there, atomically and under the folder's lock (see the module comment). Refuses a root
@@ -126,7 +163,7 @@ function installAside(aside: string, root: string, folders: readonly RickMortyFo
  */
 export function generateRickMorty(options: GenerateOptions): { files: number; seconds: number } {
   const start = Date.now();
-  const files = withFolderLock(options.root, () => runSteps(generateSteps(options)), { log: options.log, timeoutMs: options.lockTimeoutMs });
+  const files = generateInFolder(rickMortyFolder(options.root, options.log ?? (() => undefined), options.lockTimeoutMs), drawOf(options));
   return { files, seconds: (Date.now() - start) / 1000 };
 }
 
@@ -140,64 +177,47 @@ export const GENERATING_FRAMES_LABEL: ProgressLabel = { title: "Generating the R
 export async function generateRickMortyAsync(options: GenerateOptions & AsyncProgressOptions): Promise<{ files: number; seconds: number }> {
   const start = Date.now();
   const label = options.progress === false ? null : GENERATING_FRAMES_LABEL;
-  const files = await withFolderLockAsync(options.root, () => driveSteps(generateSteps(options), label),
-    { log: options.log, timeoutMs: options.lockTimeoutMs });
+  const files = await generateInFolderAsync(rickMortyFolder(options.root, options.log ?? (() => undefined), options.lockTimeoutMs), drawOf(options), label);
   return { files, seconds: (Date.now() - start) / 1000 };
 }
 
 /**
- * The work of `generateRickMorty` once the lock is held, one step per file written; returns the
- * number of files. An abandoned run (error, interrupt) removes its aside folder.
+ * The drawing of `draw.folders` into the (empty) folder `aside`, one step per file written, with
+ * the cast record (entries of the folders not redone kept from `previousCast`) and the manifest
+ * (complete). Returns the number of files.
  */
-function* generateSteps(options: GenerateOptions): WorkSteps<number> {
-  const { root } = options;
-  const seed = options.seed ?? DEFAULT_SEED;
-  const scale = options.scale ?? 1;
-  const folders = options.folders ?? RICK_MORTY_FOLDERS;
-  const log = options.log ?? (() => undefined);
+function* drawSteps(aside: string, draw: RickMortyDraw, previousCast: ReturnType<typeof readCastRecord>, log: (message: string) => void): WorkSteps<number> {
+  const { seed, scale, folders } = draw;
   const plan = planRickMorty(seed, scale);
-  if (readManifest(root) === null && holdsJpegs(root)) {
-    throw new Error(`${root} holds JPEG frames that this kit did not generate (no ${MANIFEST_FILE}); ` +
-      `not overwriting them. Generate into another folder, or move those frames away first.`);
-  }
-  for (const dead of clearStaleAside(root)) log(`removed ${dead}, left by a run that did not finish`);
-
-  const previousCast = readCastRecord(root);
-  const aside = asideFolder(root);
   const dirs = rickMortyPaths(aside);
-  try {
-    // Originals shared by several files (altdata, duplicates) are encoded once per run.
-    const cache = new Map<string, Buffer>();
-    const casts = new Map<string, DrawnCharacter[]>();
-    const total = folders.reduce((sum, folder) => sum + plan[folder].length, 0);
-    let files = 0;
-    for (const folder of folders) {
-      const dir = dirs[folder];
-      fs.mkdirSync(dir, { recursive: true });
-      for (let i = 0; i < plan[folder].length; i++) {
-        const o = plan[folder][i];
-        const key = originalKey(o);
-        let bytes = cache.get(key);
-        if (bytes === undefined) {
-          const r = renderOriginalWithCast(seed, o);
-          bytes = r.jpeg;
-          cache.set(key, bytes);
-          casts.set(key, r.cast);
-        }
-        fs.writeFileSync(path.join(dir, frameFileName(folder, i)), bytes);
-        files++;
-        yield { done: files, total };
+  // Originals shared by several files (altdata, duplicates) are encoded once per run.
+  const cache = new Map<string, Buffer>();
+  const casts = new Map<string, DrawnCharacter[]>();
+  const total = folders.reduce((sum, folder) => sum + plan[folder].length, 0);
+  let files = 0;
+  for (const folder of folders) {
+    const dir = dirs[folder];
+    fs.mkdirSync(dir, { recursive: true });
+    for (let i = 0; i < plan[folder].length; i++) {
+      const o = plan[folder][i];
+      const key = originalKey(o);
+      let bytes = cache.get(key);
+      if (bytes === undefined) {
+        const r = renderOriginalWithCast(seed, o);
+        bytes = r.jpeg;
+        cache.set(key, bytes);
+        casts.set(key, r.cast);
       }
-      log(`${FOLDER_SPECS[folder].dir}: ${plan[folder].length} frames`);
+      fs.writeFileSync(path.join(dir, frameFileName(folder, i)), bytes);
+      files++;
+      yield { done: files, total };
     }
-    // Where each character was drawn, for every folder (those not redone now keep their entries).
-    writeCastRecord(aside, buildCastRecord(seed, scale, plan, casts, previousCast, folders));
-    writeManifest(aside, manifestFor(seed, scale, plan, true));
-    installAside(aside, root, folders, manifestFor(seed, scale, plan, false));
-    return files;
-  } finally {
-    fs.rmSync(aside, { recursive: true, force: true });
+    log(`${FOLDER_SPECS[folder].dir}: ${plan[folder].length} frames`);
   }
+  // Where each character was drawn, for every folder (those not redone now keep their entries).
+  writeCastRecord(aside, buildCastRecord(seed, scale, plan, casts, previousCast, folders));
+  writeManifest(aside, manifestFor(seed, scale, plan, true));
+  return files;
 }
 
 /** How many generated-looking files each folder holds now. */
@@ -216,101 +236,56 @@ function holdsJpegs(root: string): boolean {
   return RICK_MORTY_FOLDERS.some((k) => fs.existsSync(dirs[k]) && listFiles(dirs[k], { pattern: /\.jpe?g$/i }).length > 0);
 }
 
-export type EnsureOptions = Partial<GenerateOptions>;
-
-export interface EnsureResult {
-  root: string;
-  /** "generated": written now; "up to date": already complete; "existing": frames we did not write, left alone. */
-  status: "generated" | "up to date" | "existing";
-  /** Folders written in this call. */
-  written: RickMortyFolder[];
-  seconds: number;
-}
-
 /**
- * Makes sure the stand-in is complete under `root` (default standInRoot(scale)): generates it on
- * first use, redoes only the folders that are incomplete, and regenerates everything when the seed
- * or scale asked for differ from what is there. Frames it did not write are never touched. When
- * another run is writing the same folder, it waits for it and uses what that run wrote.
+ * Makes sure the stand-in is complete under `root`: $RICK_MORTY_DATA (checked, never written) when
+ * set and no `root` is given, else `root` (default standInRoot(scale)), generated on first use
+ * only (see ../ensure-generated.ts). It redoes only the folders that are incomplete, and everything
+ * when the seed or scale asked for differ from what is there. Frames it did not write are never
+ * touched ("existing"). When another run is writing the same folder, it waits for it and uses what
+ * that run wrote.
  */
-export function ensureRickMortyData(options: EnsureOptions = {}): EnsureResult {
+export function ensureRickMortyData(options: StandInOptions = {}): StandInResult<RickMortyFolder> {
   const job = ensureJob(options);
-  if (job.done !== null) return job.done;
-  return withFolderLock(job.root, () => {
-    const todo = job.decide();
-    if (!Array.isArray(todo)) return todo;
-    runSteps(generateSteps(job.generateOptions(todo)));
-    return job.generated(todo);
-  }, { log: options.log, timeoutMs: options.lockTimeoutMs });
+  return "done" in job ? job.done : standInResult(ensureGenerated(job.folder), (draw) => [...draw.folders]);
 }
 
 /**
  * `ensureRickMortyData` with a live progress line in a notebook while it generates (nothing is
  * shown when the frames are already there). Same checks, lock and files; `await` it.
  */
-export async function ensureRickMortyDataAsync(options: EnsureOptions & AsyncProgressOptions = {}): Promise<EnsureResult> {
+export async function ensureRickMortyDataAsync(options: StandInOptions & AsyncProgressOptions = {}): Promise<StandInResult<RickMortyFolder>> {
   const job = ensureJob(options);
-  if (job.done !== null) return job.done;
+  if ("done" in job) return job.done;
   const label = options.progress === false ? null : GENERATING_FRAMES_LABEL;
-  return withFolderLockAsync(job.root, async () => {
-    const todo = job.decide();
-    if (!Array.isArray(todo)) return todo;
-    await driveSteps(generateSteps(job.generateOptions(todo)), label);
-    return job.generated(todo);
-  }, { log: options.log, timeoutMs: options.lockTimeoutMs });
+  return standInResult(await ensureGeneratedAsync(job.folder, label), (draw) => [...draw.folders]);
 }
 
-interface EnsureJob {
-  root: string;
-  /** The answer when nothing is to be done (user's frames, or up to date at first look); else null. */
-  done: EnsureResult | null;
-  /** What needs doing; asked again once the lock is ours, since another run may have done it. */
-  decide(): EnsureResult | RickMortyFolder[];
-  /** The generator's options for these folders (and says what is being generated). */
-  generateOptions(todo: RickMortyFolder[]): GenerateOptions;
-  generated(todo: RickMortyFolder[]): EnsureResult;
-}
-
-/** What `ensureRickMortyData` and its async variant share: the checks before and after taking the lock. */
-function ensureJob(options: EnsureOptions): EnsureJob {
+/** What `ensureRickMortyData` and its async variant share: the answer when nothing may be written, else the folder to ensure. */
+function ensureJob(options: StandInOptions): { done: StandInResult<RickMortyFolder> } | { folder: EnsuredFolder<RickMortyDraw, number> } {
   const start = Date.now();
-  const seconds = (): number => (Date.now() - start) / 1000;
   if (options.root === undefined && (process.env[DATA_ENV] ?? "").trim() !== "") {
     // The user points at their own frames: check the path, never write there.
     const root = rickMortyRoot();
     options.log?.(`using the frames in ${root} (${DATA_ENV}); nothing generated`);
-    const done: EnsureResult = { root, status: "existing", written: [], seconds: seconds() };
-    return { root, done, decide: () => done, generateOptions: () => ({ root }), generated: () => done };
+    return { done: standInUnchanged(root, "existing", start) };
   }
   const scale = options.scale ?? 1;
   const root = options.root ?? standInRoot(scale);
   const seed = options.seed ?? DEFAULT_SEED;
-
-  const decide = (): EnsureResult | RickMortyFolder[] => {
-    const manifest = readManifest(root);
-    if (manifest === null && holdsJpegs(root)) {
-      options.log?.(`${root} already holds JPEG frames that this kit did not generate; using them as they are`);
-      return { root, status: "existing", written: [], seconds: seconds() };
-    }
+  if (readManifest(root) === null && holdsJpegs(root)) {
+    options.log?.(`${root} already holds JPEG frames that this kit did not generate; using them as they are`);
+    return { done: standInUnchanged(root, "existing", start) };
+  }
+  /** The folders to redo: after a complete earlier run with the same settings, those with missing or extra files; otherwise all. */
+  const missing = (dir: string): RickMortyDraw | null => {
+    const manifest = readManifest(dir);
     const expected = rickMortyCounts(scale);
     const same = manifest !== null && manifest.version === GENERATOR_VERSION && manifest.seed === seed && manifest.scale === scale;
-    const have = countGenerated(root);
-    // A complete earlier run with the same settings: redo only folders with missing or extra files.
-    // Otherwise (other seed or scale, or a run that died part-way) redo everything.
-    const todo = same && manifest.complete
-      ? RICK_MORTY_FOLDERS.filter((k) => have[k] !== expected[k])
-      : [...RICK_MORTY_FOLDERS];
-    return todo.length === 0 ? { root, status: "up to date", written: [], seconds: seconds() } : todo;
+    const have = countGenerated(dir);
+    const todo = same && manifest.complete ? RICK_MORTY_FOLDERS.filter((k) => have[k] !== expected[k]) : [...RICK_MORTY_FOLDERS];
+    return todo.length === 0 ? null : { seed, scale, folders: todo };
   };
-  const first = decide();
-  return {
-    root,
-    done: Array.isArray(first) ? null : first,
-    decide,
-    generateOptions: (todo) => {
-      options.log?.(`generating the Rick and Morty stand-in (seed ${seed}, scale ${scale}) in ${root}: ${todo.join(", ")}`);
-      return { root, seed, scale, folders: todo, log: options.log };
-    },
-    generated: (todo) => ({ root, status: "generated", written: todo, seconds: seconds() }),
-  };
+  const announce = (draw: RickMortyDraw): string =>
+    `generating the Rick and Morty stand-in (seed ${seed}, scale ${scale}) in ${root}: ${draw.folders.join(", ")}`;
+  return { folder: { ...rickMortyFolder(root, options.log ?? (() => undefined), options.lockTimeoutMs, announce), missing } };
 }

@@ -7,7 +7,7 @@ import * as tf from "@tensorflow/tfjs";
 import { parseCifarBatch, readCifarBatch, writeCifarBatch, CIFAR_RECORD_BYTES, CIFAR_TRAIN_FILES } from "../../../lib/data/cifar/binary-batch";
 import { disposeCifar, loadCifarClasses } from "../../../lib/data/cifar/cifar-classes";
 import {
-  cifarDataRoot, cifarStandInCounts, cifarStandInRoot, describeCifarSource, ensureCifarStandIn, generateCifarStandIn, readCifarStandInManifest,
+  cifarStandInCounts, cifarStandInRoot, describeCifarSource, ensureCifarData, generateCifarStandIn, readCifarStandInManifest,
 } from "../../../lib/stand-ins/cifar/generate";
 import { drawStandInPicture, DIFFICULTIES, HARD_SHARE } from "../../../lib/stand-ins/cifar/pictures";
 import { Rng } from "../../../lib/random/rng";
@@ -114,12 +114,13 @@ test("CIFAR10_DIR picks a real folder, checked", () => {
     const dir = tmp("env");
     writeFolder(dir, [[4], [6], [9], [4], [6], [9]]);
     process.env.CIFAR10_DIR = dir;
-    assert.equal(cifarDataRoot({ seed: 1, scale: 0.01 }), dir);
+    const r = ensureCifarData({ seed: 1, scale: 0.01 });
+    assert.deepEqual([r.root, r.status, r.generated, r.written], [dir, "existing", false, []]);
     assert.match(describeCifarSource(dir), /CIFAR-10 binary batches in .* \(the real images\)/);
     fs.rmSync(path.join(dir, "data_batch_5.bin"));
-    assert.throws(() => cifarDataRoot({ seed: 1 }), /CIFAR10_DIR=.* lacks data_batch_5.bin/);
+    assert.throws(() => ensureCifarData({ seed: 1 }), /CIFAR10_DIR=.* lacks data_batch_5.bin/);
     process.env.CIFAR10_DIR = "/nonexistent-cifar";
-    assert.throws(() => cifarDataRoot({ seed: 1 }), /no such folder/);
+    assert.throws(() => ensureCifarData({ seed: 1 }), /no such folder/);
   } finally {
     if (saved === undefined) delete process.env.CIFAR10_DIR;
     else process.env.CIFAR10_DIR = saved;
@@ -154,9 +155,9 @@ test("stand-in: real batch files with only deer, frogs and trucks, seeded, drawn
   generateCifarStandIn(again, { seed: 3, scale: 0.01 });
   assert.deepEqual(fs.readFileSync(path.join(again, "test_batch.bin")), bytes);
   const mtime = fs.statSync(path.join(root, "test_batch.bin")).mtimeMs;
-  ensureCifarStandIn({ seed: 3, scale: 0.01, root });
+  assert.equal(ensureCifarData({ seed: 3, scale: 0.01, root }).status, "up to date");
   assert.equal(fs.statSync(path.join(root, "test_batch.bin")).mtimeMs, mtime);
-  ensureCifarStandIn({ seed: 4, scale: 0.01, root });
+  assert.deepEqual(ensureCifarData({ seed: 4, scale: 0.01, root }).written, ["train", "test"]);
   assert.notDeepEqual(fs.readFileSync(path.join(root, "test_batch.bin")), bytes);
   assert.equal(readCifarStandInManifest(root)!.seed, 4);
   assert.match(describeCifarSource(root), /generated stand-in .*seed 4.*not CIFAR-10's photographs/);

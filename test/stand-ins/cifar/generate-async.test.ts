@@ -10,7 +10,7 @@ import * as os from "os";
 import * as path from "path";
 import { CIFAR_TEST_FILE, CIFAR_TRAIN_FILES, writeCifarBatch } from "../../../lib/data/cifar/binary-batch";
 import {
-  CIFAR10_DIR_ENV, cifarDataRootAsync, ensureCifarStandIn, ensureCifarStandInAsync, generateCifarStandIn, generateCifarStandInAsync,
+  CIFAR10_DIR_ENV, ensureCifarData, ensureCifarDataAsync, generateCifarStandIn, generateCifarStandInAsync,
   readCifarStandInManifest,
 } from "../../../lib/stand-ins/cifar/generate";
 import { lockPath, withFolderLockAsync } from "../../../lib/io/folder-lock";
@@ -57,14 +57,14 @@ test("drawing again replaces the folder whole; a stale aside folder is cleared; 
   fs.writeFileSync(path.join(root, "stray.txt"), "left by hand");
   const dead = `${path.resolve(root)}.999999-deadbeef.tmp`; // a run whose process is gone
   fs.mkdirSync(dead);
-  const quiet = await captureDisplays(() => ensureCifarStandInAsync({ seed: 2, scale: 0.01, root, progress: false }));
+  const quiet = await captureDisplays(() => ensureCifarDataAsync({ seed: 2, scale: 0.01, root, progress: false }));
   assert.equal(quiet.sent.length, 0);
   assert.equal(readCifarStandInManifest(root)!.seed, 2);
   assert.ok(!fs.existsSync(path.join(root, "stray.txt")), "the old folder was replaced, not written over");
   assert.deepEqual(leftovers(root), []);
   // Up to date: nothing drawn, nothing shown.
   const mtime = fs.statSync(path.join(root, CIFAR_TEST_FILE)).mtimeMs;
-  const again = await captureDisplays(() => ensureCifarStandInAsync({ seed: 2, scale: 0.01, root }));
+  const again = await captureDisplays(() => ensureCifarDataAsync({ seed: 2, scale: 0.01, root }));
   assert.equal(again.sent.length, 0);
   assert.equal(fs.statSync(path.join(root, CIFAR_TEST_FILE)).mtimeMs, mtime);
 });
@@ -75,7 +75,7 @@ test("a run waits for another that is drawing the same folder, then uses what it
   const holder = generateCifarStandInAsync(root, { seed: 7, scale: 0.02, progress: false }).then(() => {
     holderDone = fs.statSync(path.join(root, CIFAR_TEST_FILE)).mtimeMs;
   });
-  const waiter = ensureCifarStandInAsync({ seed: 7, scale: 0.02, root, progress: false });
+  const waiter = ensureCifarDataAsync({ seed: 7, scale: 0.02, root, progress: false });
   await Promise.all([holder, waiter]);
   assert.ok(holderDone > 0);
   assert.equal(fs.statSync(path.join(root, CIFAR_TEST_FILE)).mtimeMs, holderDone, "the waiter did not draw again");
@@ -87,18 +87,24 @@ test("a run waits for another that is drawing the same folder, then uses what it
   });
 });
 
-test("a folder of CIFAR-10 batches this kit did not draw is never overwritten", async () => {
+test("a folder of CIFAR-10 batches this kit did not draw is never overwritten, only read", async () => {
   const real = path.join(dir, "real");
   fs.mkdirSync(real);
   for (const f of [...CIFAR_TRAIN_FILES, CIFAR_TEST_FILE]) writeCifarBatch(path.join(real, f), [4], new Uint8Array(3072).fill(9));
   const before = fs.readFileSync(path.join(real, CIFAR_TEST_FILE));
-  assert.throws(() => ensureCifarStandIn({ seed: 1, scale: 0.01, root: real }), /did not draw .*not overwriting them.*CIFAR10_DIR/);
-  await assert.rejects(ensureCifarStandInAsync({ seed: 1, scale: 0.01, root: real }), /not overwriting/);
+  assert.throws(() => generateCifarStandIn(real, { seed: 1, scale: 0.01 }), /did not draw .*not overwriting them.*CIFAR10_DIR/);
+  await assert.rejects(generateCifarStandInAsync(real, { seed: 1, scale: 0.01 }), /not overwriting/);
+  // ensure... reads them as they are, like the other stand-ins' folders of data this kit did not write.
+  const log: string[] = [];
+  assert.equal(ensureCifarData({ seed: 1, scale: 0.01, root: real, log: (m) => log.push(m) }).status, "existing");
+  assert.equal((await ensureCifarDataAsync({ seed: 1, scale: 0.01, root: real })).status, "existing");
+  assert.match(log.join("\n"), /did not draw; using them as they are/);
   assert.deepEqual(fs.readFileSync(path.join(real, CIFAR_TEST_FILE)), before);
   const saved = process.env[CIFAR10_DIR_ENV];
   process.env[CIFAR10_DIR_ENV] = real;
   try {
-    assert.equal(await cifarDataRootAsync({ seed: 1 }), real);
+    const r = await ensureCifarDataAsync({ seed: 1 });
+    assert.deepEqual([r.root, r.status, r.generated], [real, "existing", false]);
   } finally {
     if (saved === undefined) delete process.env[CIFAR10_DIR_ENV];
     else process.env[CIFAR10_DIR_ENV] = saved;
