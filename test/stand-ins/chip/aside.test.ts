@@ -8,7 +8,6 @@ import * as assert from "node:assert/strict";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { spawn } from "child_process";
 import { ensureChipData, ensureChipDataAsync, generateChipStandIn } from "../../../lib/stand-ins/chip/generate";
 import { readChipManifest } from "../../../lib/data/dna/chip-manifest";
 import { CHIP_CLASSES } from "../../../lib/data/dna/layout";
@@ -16,6 +15,7 @@ import { lockPath } from "../../../lib/io/folder-lock";
 import { requestInterrupt } from "../../../lib/kernel/interrupt";
 import { captureDisplays } from "../../display/captured-displays";
 import { treeHash } from "../../data/tree-hash";
+import { runJsonChild } from "../../fixtures/run-child";
 
 const repo = path.resolve(__dirname, "..", "..", "..");
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "chip-aside-test-"));
@@ -71,20 +71,7 @@ test("a failed or interrupted redraw with another seed leaves the older complete
 interface ChildReport { status: string; root: string; waited: boolean; hash: string; log: string[] }
 
 function runChild(root: string, startAt: number): Promise<ChildReport> {
-  const child = path.join(repo, "test", "fixtures", "ensure-chip-child.ts");
-  return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, ["--import", "tsx", child, root, String(startAt)], { cwd: repo, stdio: ["ignore", "pipe", "pipe"] });
-    let out = "";
-    let err = "";
-    p.stdout.on("data", (d) => (out += String(d)));
-    p.stderr.on("data", (d) => (err += String(d)));
-    const timer = setTimeout(() => p.kill("SIGKILL"), 180_000);
-    p.on("exit", (code) => {
-      clearTimeout(timer);
-      if (code !== 0) return reject(new Error(`child exited ${code}: ${err}`));
-      resolve(JSON.parse(out.trim().split("\n").pop()!) as ChildReport);
-    });
-  });
+  return runJsonChild<ChildReport>(path.join(repo, "test", "fixtures", "ensure-chip-child.ts"), [root, String(startAt)], repo);
 }
 
 test("two processes ensuring the same new ChIP folder at once: one generates, the other waits and uses it", async () => {

@@ -8,13 +8,14 @@ import * as assert from "node:assert/strict";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { spawn, spawnSync } from "child_process";
+import { spawnSync } from "child_process";
 import { ensureRickMortyData, generateRickMorty } from "../../../lib/stand-ins/rick-morty/generate";
 import { readManifest } from "../../../lib/data/rick-morty/manifest";
 import { RICK_MORTY_FOLDERS, rickMortyCounts, rickMortyPaths } from "../../../lib/data/rick-morty/layout";
 import { listFiles } from "../../../lib/data/images/list-files";
 import { asideFolder, lockPath, withFolderLock } from "../../../lib/io/folder-lock";
 import { treeHash } from "../../fixtures/generate-rick-morty-child";
+import { runJsonChild } from "../../fixtures/run-child";
 
 const root = path.resolve(__dirname, "..", "..", "..");
 const child = path.join(root, "test", "fixtures", "generate-rick-morty-child.ts");
@@ -24,19 +25,7 @@ after(() => fs.rmSync(dir, { recursive: true, force: true }));
 interface ChildReport { status: string; waited: boolean; began: number; ended: number; hash: string; log: string[] }
 
 function runChild(target: string, mode: "ensure" | "force", startAt: number): Promise<ChildReport> {
-  return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, ["--import", "tsx", child, target, mode, String(startAt)], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
-    let out = "";
-    let err = "";
-    p.stdout.on("data", (d) => (out += String(d)));
-    p.stderr.on("data", (d) => (err += String(d)));
-    const timer = setTimeout(() => p.kill("SIGKILL"), 180_000);
-    p.on("exit", (code) => {
-      clearTimeout(timer);
-      if (code !== 0) return reject(new Error(`child exited ${code}: ${err}`));
-      resolve(JSON.parse(out.trim().split("\n").pop()!));
-    });
-  });
+  return runJsonChild<ChildReport>(child, [target, mode, String(startAt)], root);
 }
 
 /** Both children, started together (each waits for the same moment after loading). */
