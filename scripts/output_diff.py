@@ -132,6 +132,7 @@ def main() -> int:
     parser.add_argument("--after-dir", type=Path, help="executed notebooks of the working tree, from an earlier run")
     parser.add_argument("--keep", type=Path, default=ROOT / "tmp" / "output-diff", help="where executed notebooks go")
     args = parser.parse_args()
+    args.keep = args.keep.resolve()  # the runs happen in other folders
 
     notebooks = args.notebooks or sorted(str(p.relative_to(ROOT)) for p in (ROOT / "notebooks").glob("*.ipynb"))
     notebooks = [str(Path(n).resolve().relative_to(ROOT)) if Path(n).is_absolute() else n for n in notebooks]
