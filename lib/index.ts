@@ -100,7 +100,7 @@ export type { LoadFlowers17Args } from "./data/flowers/flowers17";
 export type { StandInOptions, StandInResult, StandInStatus } from "./stand-ins/ensure-generated";
 export { CHIP_DEFAULT_SEED, ensureChipData, ensureChipDataAsync } from "./stand-ins/chip/generate";
 export type { ChipPart } from "./stand-ins/chip/generate";
-export { CIFAR_DEFAULT_SEED, describeCifarSource, ensureCifarData, ensureCifarDataAsync, readCifarStandInManifest } from "./stand-ins/cifar/generate";
+export { CIFAR_DEFAULT_SEED, describeCifarSource, ensureCifarData, ensureCifarDataAsync, generateCifarStandIn, generateCifarStandInAsync, readCifarStandInManifest } from "./stand-ins/cifar/generate";
 export type { CifarPart, CifarStandInManifest } from "./stand-ins/cifar/generate";
 export { DIFFICULTIES } from "./stand-ins/cifar/pictures";
 export type { Difficulty, Scene } from "./stand-ins/cifar/pictures";
@@ -204,6 +204,8 @@ export type { VegaLiteSpec } from "./plotting/vegalite";
 
 // The notebook runtime: rich output, Kernel > Interrupt, progress lines (lib/kernel).
 export { formatDuration } from "./kernel/duration";
+export { lastInterruptStop } from "./kernel/interrupt";
+export type { InterruptStop } from "./kernel/interrupt";
 export { displayBundle } from "./kernel/mime";
 export type { MimeBundle, MimeValue } from "./kernel/mime";
 export type { AsyncProgressOptions } from "./kernel/work-progress";

@@ -41,13 +41,15 @@ test("at run time the library has exactly the value names, each defined", async 
   for (const v of values) assert.notEqual(lib[v], undefined, v);
 });
 
-test("every dl.<name> that a notebook, the README or a script uses is public", () => {
+test("every dl.<name> that a notebook (the chapters and the test fixtures), the README or a script uses is public", () => {
   const { values, types } = exportedNames(indexSource);
   const known = new Set([...values, ...types]);
   const sources = [
     ...fs.readdirSync(path.join(root, "notebooks")).filter((f) => f.endsWith(".ipynb")).map((f) => path.join("notebooks", f)),
     "README.md",
     ...fs.readdirSync(path.join(root, "scripts")).filter((f) => /\.(ts|py)$/.test(f)).map((f) => path.join("scripts", f)),
+    // The notebooks the tests run in JupyterLab and nbclient use the library as a user would.
+    ...fs.readdirSync(path.join(root, "test", "fixtures"), { recursive: true }).map(String).filter((f) => f.endsWith(".ipynb")).map((f) => path.join("test", "fixtures", f)),
   ];
   const missing: string[] = [];
   for (const file of sources) {
