@@ -48,10 +48,13 @@ RUN python3 -m venv .venv && python3 -m venv .venv-tensorflow \
  && if [ "$INSTALL_JUPYTERHUB" = 1 ]; then .venv/bin/pip install -q --no-cache-dir $idx "jupyterhub==${JUPYTERHUB_VERSION}"; fi \
  && .venv-tensorflow/bin/pip install -q --no-cache-dir $idx -r requirements-tensorflow.txt
 COPY . .
-# Native TensorFlow: the addon build `course.sh setup` runs; the image is refused without it. Then
-# .venv-tensorflow keeps only the two libraries the addon loads, at the paths its links name.
+# Native TensorFlow and the compiled-fit addon (dl.compiledFit): the builds `course.sh setup` runs; the
+# image is refused without either. Then .venv-tensorflow keeps only the two libraries the addons load,
+# at the paths their links name.
 RUN node_modules/.bin/tsx scripts/setup-native-tensorflow.ts --venv .venv-tensorflow \
  && node -e 'const s=require("./node_modules/.course-native-tensorflow.json"); if(!s.ok){console.error(s.reason);process.exit(1)}' \
+ && node_modules/.bin/tsx scripts/setup-compiled-fit.ts --venv .venv-tensorflow \
+ && test -f native/compiled-fit/build/Release/graph_addon.node \
  && tf=$(echo .venv-tensorflow/lib/python3*/site-packages/tensorflow) \
  && mkdir /tmp/keep && mv "$tf"/libtensorflow_cc.so.2 "$tf"/libtensorflow_framework.so.2 /tmp/keep/ \
  && rm -rf .venv-tensorflow && mkdir -p "$tf" && mv /tmp/keep/* "$tf"/ && rmdir /tmp/keep

@@ -103,3 +103,24 @@ test("the stand-in data sets are in place for the student: found complete, nothi
     fs.rmSync(home, { recursive: true, force: true });
   }
 });
+
+test("the compiled-fit addon is built into the image and a fit runs through it", { skip }, () => {
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), "course-home-volume-"));
+  fs.chownSync(home, 0, 100);
+  fs.chmodSync(home, 0o2775);
+  try {
+    const r = podman([
+      "run", "--rm", "--network", "none", "--user", "1000", "--group-add", "100", "-v", `${home}:/home/jovyan`,
+      "-v", `${path.join(root, "test", "image")}:/test:ro`, image,
+      "sh", "-c", "cd ~/course && cp /test/compiled-fit-in-place.ts . && node_modules/.bin/tsx compiled-fit-in-place.ts",
+    ], 300_000);
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+    const report = JSON.parse(r.stdout.trim().split("\n").pop() || "{}");
+    assert.equal(report.backend, "tensorflow");
+    assert.equal(report.why, null, `not compiled: ${report.why}`);
+    assert.equal(report.epochs, 3);
+    assert.ok(report.loss[2] < report.loss[0], `the loss falls: ${report.loss}`);
+  } finally {
+    fs.rmSync(home, { recursive: true, force: true });
+  }
+});
