@@ -80,47 +80,44 @@ test("a student's container runs chapter 1 through JupyterLab, offline, on nativ
   }
 });
 
-test("the stand-in data sets are in place for the student: found complete, nothing redrawn", { skip }, () => {
+/**
+ * Runs a script of test/image inside the image, as the student, in ~/course (the entry point copies the
+ * course onto an empty home volume first, as on a hub), with no network; gives its last stdout line's
+ * JSON and the home folder, which is removed afterwards.
+ */
+function runScriptInImage<T>(script: string, timeoutMs: number, check: (report: T, home: string) => void): void {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), "course-home-volume-"));
   fs.chownSync(home, 0, 100);
   fs.chmodSync(home, 0o2775);
   try {
-    // The entry point copies the course, then runs the command given, here in ~/course.
     const r = podman([
       "run", "--rm", "--network", "none", "--user", "1000", "--group-add", "100", "-v", `${home}:/home/jovyan`,
       "-v", `${path.join(root, "test", "image")}:/test:ro`, image,
-      "sh", "-c", "cd ~/course && cp /test/stand-ins-in-place.ts . && node_modules/.bin/tsx stand-ins-in-place.ts",
-    ], 600_000);
+      "sh", "-c", `cd ~/course && cp /test/${script} . && node_modules/.bin/tsx ${script}`,
+    ], timeoutMs);
     assert.equal(r.status, 0, r.stdout + r.stderr);
-    const report = JSON.parse(r.stdout.trim().split("\n").pop() || "{}");
+    check(JSON.parse(r.stdout.trim().split("\n").pop() || "{}") as T, home);
+  } finally {
+    fs.rmSync(home, { recursive: true, force: true });
+  }
+}
+
+test("the stand-in data sets are in place for the student: found complete, nothing redrawn", { skip }, () => {
+  runScriptInImage<{ rick: string; chip: string; cifar: string; cifarRoot: string }>("stand-ins-in-place.ts", 600_000, (report, home) => {
     assert.equal(report.rick, "up to date");
     assert.equal(report.chip, "up to date");
     assert.equal(report.cifar, "up to date");
     assert.equal(report.cifarRoot, "data/deer-frogs-trucks");
     // Nothing was written beside the linked data sets (no lock, no aside folder, no new scale).
     assert.deepEqual(fs.readdirSync(path.join(home, "course", "data")).sort(), ["ChIP", "README.md", "RickandMorty", "deer-frogs-trucks"]);
-  } finally {
-    fs.rmSync(home, { recursive: true, force: true });
-  }
+  });
 });
 
 test("the compiled-fit addon is built into the image and a fit runs through it", { skip }, () => {
-  const home = fs.mkdtempSync(path.join(os.tmpdir(), "course-home-volume-"));
-  fs.chownSync(home, 0, 100);
-  fs.chmodSync(home, 0o2775);
-  try {
-    const r = podman([
-      "run", "--rm", "--network", "none", "--user", "1000", "--group-add", "100", "-v", `${home}:/home/jovyan`,
-      "-v", `${path.join(root, "test", "image")}:/test:ro`, image,
-      "sh", "-c", "cd ~/course && cp /test/compiled-fit-in-place.ts . && node_modules/.bin/tsx compiled-fit-in-place.ts",
-    ], 300_000);
-    assert.equal(r.status, 0, r.stdout + r.stderr);
-    const report = JSON.parse(r.stdout.trim().split("\n").pop() || "{}");
+  runScriptInImage<{ backend: string; why: string | null; epochs: number; loss: number[] }>("compiled-fit-in-place.ts", 300_000, (report) => {
     assert.equal(report.backend, "tensorflow");
     assert.equal(report.why, null, `not compiled: ${report.why}`);
     assert.equal(report.epochs, 3);
     assert.ok(report.loss[2] < report.loss[0], `the loss falls: ${report.loss}`);
-  } finally {
-    fs.rmSync(home, { recursive: true, force: true });
-  }
+  });
 });
