@@ -57,6 +57,7 @@ def memory_budget_mb(path: Path, fast: bool) -> int | None:
         return budget
     return budgets.get("full_mb", {}).get(path.name, budgets.get("full_default_mb"))
 
+
 def kernel_node_major() -> int | None:
     """The major version of the Node on PATH, which the tslab kernel runs on; None if it cannot be read."""
     try:
