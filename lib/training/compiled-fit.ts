@@ -37,6 +37,55 @@ function sayOnce(line: string): void {
 
 const steps = new WeakMap<tf.LayersModel, CompiledStep>();
 
+// tf.js's own fit and fitDataset, kept before installCompiledFit replaces them. A Sequential's fit
+// calls its inner LayersModel's, which must then stay eager too (`eagerInside`).
+const eager = {
+  sequentialFit: tf.Sequential.prototype.fit,
+  sequentialFitDataset: tf.Sequential.prototype.fitDataset,
+  fit: tf.LayersModel.prototype.fit,
+  fitDataset: tf.LayersModel.prototype.fitDataset,
+};
+const eagerInside = new WeakSet<tf.LayersModel>();
+
+function innerModel(model: tf.LayersModel): tf.LayersModel | undefined {
+  return model instanceof tf.Sequential ? (model as unknown as { model?: tf.LayersModel }).model : undefined;
+}
+
+/** tf.js's own `model.fit`, whether or not installCompiledFit has replaced it. */
+export function eagerFit(model: tf.LayersModel, x: tf.Tensor | tf.Tensor[], y: tf.Tensor | tf.Tensor[], args?: tf.ModelFitArgs): Promise<tf.History> {
+  const inner = innerModel(model);
+  if (inner) eagerInside.add(inner);
+  return (model instanceof tf.Sequential ? eager.sequentialFit : eager.fit).call(model, x, y, args);
+}
+
+/** tf.js's own `model.fitDataset`, whether or not installCompiledFit has replaced it. */
+export function eagerFitDataset<T extends tf.TensorContainer>(model: tf.LayersModel, dataset: tf.data.Dataset<T>, args: tf.ModelFitDatasetArgs<T>): Promise<tf.History> {
+  const inner = innerModel(model);
+  if (inner) eagerInside.add(inner);
+  return (model instanceof tf.Sequential ? eager.sequentialFitDataset : eager.fitDataset).call(model, dataset, args) as Promise<tf.History>;
+}
+
+let installed = false;
+
+/**
+ * Makes every `model.fit` and `model.fitDataset` train through the compiled graph where it can (and
+ * eagerly, saying why once, where it cannot), as Keras compiles `fit` by default. `startChapter` calls
+ * it, so the chapters' cells keep the plain tf.js calls; `setCompiledFit(false)` trains eagerly again.
+ */
+export function installCompiledFit(): void {
+  if (installed) return;
+  installed = true;
+  const fit = function (this: tf.LayersModel, x: tf.Tensor | tf.Tensor[], y: tf.Tensor | tf.Tensor[], args?: tf.ModelFitArgs) {
+    return eagerInside.has(this) ? eager.fit.call(this, x, y, args) : compiledFit(this, x, y, args);
+  };
+  const fitDataset = function <T extends tf.TensorContainer>(this: tf.LayersModel, dataset: tf.data.Dataset<T>, args: tf.ModelFitDatasetArgs<T>) {
+    return eagerInside.has(this) ? eager.fitDataset.call(this, dataset, args) : compiledFitDataset(this, dataset, args);
+  };
+  for (const proto of [tf.LayersModel.prototype, tf.Sequential.prototype]) {
+    Object.assign(proto, { fit, fitDataset });
+  }
+}
+
 export interface CompiledFitArgs extends tf.ModelFitArgs {
   /** Seed of the dropout masks (TensorFlow's generator). Default: drawn from Math.random, which the chapters seed. */
   seed?: number;
@@ -44,15 +93,23 @@ export interface CompiledFitArgs extends tf.ModelFitArgs {
 
 /** Why this call trains eagerly, or null when it compiles. */
 export function whyNotCompiled(model: tf.LayersModel, x: unknown, y: unknown, args: CompiledFitArgs = {}): string | null {
-  if (!enabled) return "compiled training is switched off";
-  const addon = loadGraphAddon();
-  if (typeof addon === "string") return addon;
+  const why = whyNotCompiledModel(model);
+  if (why) return why;
   if (!(x instanceof tf.Tensor) || !(y instanceof tf.Tensor)) return "only one input tensor and one target tensor are compiled";
   if (args.validationData && (args.validationData.length !== 2 || !(args.validationData[0] instanceof tf.Tensor))) {
     return "validationData with sample weights or several inputs is not compiled";
   }
   if (args.shuffle === ("batch" as unknown)) return "shuffle 'batch' is not compiled";
   if (args.stepsPerEpoch || args.validationSteps) return "stepsPerEpoch / validationSteps are not compiled";
+  return null;
+}
+
+/** Why this model trains eagerly whatever the data, or null. */
+function whyNotCompiledModel(model: tf.LayersModel): string | null {
+  if (!enabled) return "compiled training is switched off";
+  if (tf.getBackend() !== "tensorflow") return `compiled training needs the native TensorFlow backend (this kernel runs ${tf.getBackend()})`;
+  const addon = loadGraphAddon();
+  if (typeof addon === "string") return addon;
   return cannotCompile(model);
 }
 
@@ -72,6 +129,11 @@ function stepFor(model: tf.LayersModel, seed: number | undefined): CompiledStep 
   const step = buildCompiledStep(addon, model, { seed: s });
   steps.set(model, step);
   return step;
+}
+
+/** Whether `model` has a compiled step (it trained, evaluated or predicted through the graph). */
+export function trainsCompiled(model: tf.LayersModel): boolean {
+  return steps.has(model);
 }
 
 /** Frees the graph's variables and session for this model (the next compiledFit rebuilds). */
@@ -124,8 +186,7 @@ function trainFeeds(step: CompiledStep, model: tf.LayersModel, xb: Value, yb: Va
     feeds.push(...outs);
     values.push(...vals.map(scalar));
   }
-  const fetches = step.trainMetric ? [step.trainLoss, step.trainMetric] : [step.trainLoss];
-  return [feeds, values, fetches];
+  return [feeds, values, step.trainFetches];
 }
 
 /** One optimizer step on one batch; returns the batch's loss (and accuracy). */
@@ -157,18 +218,98 @@ export function syncCompiledWeights(model: tf.LayersModel): void {
   if (step) pullWeights(step);
 }
 
-/** Mean loss (and accuracy) of the graph's evaluation pass over x, y in batches, weighted by batch size. */
+/** Loss and metrics of the graph's evaluation pass on one batch. */
+function evaluateBatch(step: CompiledStep, xb: Value, yb: Value): number[] {
+  return step.addon.run(step.session, [step.x, step.y], [xb, yb], step.evalFetches, []).map((v) => v.data[0]);
+}
+
+/** Mean loss and metrics of the graph's evaluation pass over x, y in batches, weighted by batch size. */
 function evaluateCompiled(step: CompiledStep, x: tf.Tensor, y: tf.Tensor, batchSize: number): number[] {
   const n = x.shape[0];
-  const fetches = step.evalMetric ? [step.evalLoss, step.evalMetric] : [step.evalLoss];
-  const sums = fetches.map(() => 0);
+  const sums = step.evalFetches.map(() => 0);
   for (let start = 0; start < n; start += batchSize) {
     const rows = Array.from({ length: Math.min(batchSize, n - start) }, (_, i) => start + i);
     const [xb, yb] = batchOf(x, y, rows);
-    const out = step.addon.run(step.session, [step.x, step.y], [xb, yb], fetches, []);
-    out.forEach((v, i) => (sums[i] += v.data[0] * rows.length));
+    evaluateBatch(step, xb, yb).forEach((v, i) => (sums[i] += v * rows.length));
   }
   return sums.map((s) => s / n);
+}
+
+/** One training batch: inputs, targets, per-example weights (null: all 1). */
+interface Batch {
+  x: Value;
+  y: Value;
+  weights: Float32Array | null;
+}
+
+interface EpochLoop {
+  epochs: number;
+  initialEpoch: number;
+  callbacks: CompiledFitArgs["callbacks"];
+  /** fit's samples and batch size, for callbacks' params (fitDataset leaves them out, as tf.js does). */
+  samples?: number;
+  batchSize?: number;
+  /** The batches of one epoch; the loop stops early when a callback sets model.stopTraining. */
+  batches: (epoch: number) => AsyncIterable<Batch>;
+  /** Validation loss and metrics after a complete epoch, or null when there is no validation. */
+  validate: (() => Promise<number[]>) | null;
+  /** Whether an epoch that stopped early is still validated (fitDataset: yes; fit: no, as tf.js). */
+  validatePartialEpoch: boolean;
+}
+
+/** The epoch loop that fit and fitDataset share: callbacks, logs and History as tf.js's. */
+async function trainEpochs(step: CompiledStep, model: tf.LayersModel, loop: EpochLoop): Promise<tf.History> {
+  const names = step.metricNames;
+  const history = new tf.History();
+  const callbacks = new tf.CallbackList([...toCallbacks(loop.callbacks), new StopOnInterrupt() as tf.Callback, history as unknown as tf.Callback]);
+  callbacks.setModel(model);
+  callbacks.setParams({
+    epochs: loop.epochs, initialEpoch: loop.initialEpoch, verbose: 0,
+    ...(loop.samples === undefined ? {} : { samples: loop.samples, batchSize: loop.batchSize ?? 32 }),
+    doValidation: loop.validate !== null, metrics: loop.validate ? [...names, ...names.map((m) => `val_${m}`)] : names,
+  });
+  model.stopTraining = false;
+  try {
+    await callbacks.onTrainBegin();
+    for (let epoch = loop.initialEpoch; epoch < loop.epochs; epoch++) {
+      await callbacks.onEpochBegin(epoch);
+      const sums = names.map(() => 0);
+      let seen = 0;
+      let b = 0;
+      let complete = true;
+      for await (const batch of loop.batches(epoch)) {
+        const size = batch.x.shape[0];
+        await callbacks.onBatchBegin(b, { batch: b, size });
+        const out = await trainBatchAsync(step, model, batch.x, batch.y, batch.weights);
+        const logs: tf.Logs = { batch: b, size };
+        names.forEach((m, i) => {
+          logs[m] = out[i];
+          sums[i] += out[i] * size;
+        });
+        seen += size;
+        await callbacks.onBatchEnd(b++, logs);
+        if (model.stopTraining) {
+          complete = false;
+          break;
+        }
+      }
+      const epochLogs: tf.Logs = {};
+      names.forEach((m, i) => (epochLogs[m] = sums[i] / Math.max(seen, 1)));
+      if (loop.validate && (complete || loop.validatePartialEpoch)) {
+        (await loop.validate()).forEach((v, i) => (epochLogs[`val_${names[i]}`] = v));
+      }
+      pullWeights(step); // callbacks (checkpoints, early stopping, plots) read the weights here
+      await callbacks.onEpochEnd(epoch, epochLogs);
+      if (model.stopTraining) break;
+    }
+    // Before onTrainEnd: a callback may set the weights there (early stopping restoring the best ones).
+    pullWeights(step);
+    await callbacks.onTrainEnd();
+  } catch (e) {
+    pullWeights(step);
+    throw e;
+  }
+  return history;
 }
 
 /**
@@ -179,14 +320,12 @@ export async function compiledFit(model: tf.LayersModel, x: tf.Tensor | tf.Tenso
   const why = whyNotCompiled(model, x, y, args);
   if (why) {
     sayOnce(`compiledFit: ${why}; training with tf.js's model.fit.`);
-    return model.fit(x, y, args);
+    return eagerFit(model, x, y, args);
   }
   const xs = x as tf.Tensor;
   const ys = y as tf.Tensor;
   const step = stepFor(model, args.seed);
   const batchSize = args.batchSize ?? 32;
-  const epochs = args.epochs ?? 1;
-  const initialEpoch = args.initialEpoch ?? 0;
   const owned: tf.Tensor[] = [];
   let [xTrain, yTrain] = [xs, ys];
   let validation: [tf.Tensor, tf.Tensor] | null = args.validationData ? [args.validationData[0] as tf.Tensor, args.validationData[1] as tf.Tensor] : null;
@@ -200,58 +339,91 @@ export async function compiledFit(model: tf.LayersModel, x: tf.Tensor | tf.Tenso
   }
   const n = xTrain.shape[0];
   const weights = args.classWeight ? classWeights(yTrain, args.classWeight as Record<string, number>) : null;
-  const metricNames = step.trainMetric ? ["loss", "acc"] : ["loss"];
-  const history = new tf.History();
-  const stopper = new StopOnInterrupt();
-  const callbacks = new tf.CallbackList([...toCallbacks(args.callbacks), stopper as tf.Callback, history as unknown as tf.Callback]);
-  callbacks.setModel(model as tf.LayersModel);
-  callbacks.setParams({
-    epochs, initialEpoch, samples: n, batchSize, verbose: 0, doValidation: validation !== null,
-    metrics: validation ? [...metricNames, ...metricNames.map((m) => `val_${m}`)] : metricNames,
-  });
-  model.stopTraining = false;
   const indexArray = Array.from({ length: n }, (_, i) => i);
-  try {
-    await callbacks.onTrainBegin();
-    for (let epoch = initialEpoch; epoch < epochs; epoch++) {
-      await callbacks.onEpochBegin(epoch);
-      if (args.shuffle !== false) tf.util.shuffle(indexArray);
-      const sums = metricNames.map(() => 0);
-      let seen = 0;
-      for (let b = 0, start = 0; start < n; b++, start += batchSize) {
-        const rows = indexArray.slice(start, Math.min(n, start + batchSize));
-        await callbacks.onBatchBegin(b, { batch: b, size: rows.length });
-        const [xb, yb] = batchOf(xTrain, yTrain, rows);
-        const sw = weights ? Float32Array.from(rows, (r) => weights[r]) : null;
-        const out = await trainBatchAsync(step, model, xb, yb, sw);
-        const logs: tf.Logs = { batch: b, size: rows.length };
-        metricNames.forEach((m, i) => {
-          logs[m] = out[i];
-          sums[i] += out[i] * rows.length;
-        });
-        seen += rows.length;
-        await callbacks.onBatchEnd(b, logs);
-        if (model.stopTraining) break;
-      }
-      const epochLogs: tf.Logs = {};
-      metricNames.forEach((m, i) => (epochLogs[m] = sums[i] / Math.max(seen, 1)));
-      if (validation && seen === n) {
-        evaluateCompiled(step, validation[0], validation[1], batchSize).forEach((v, i) => (epochLogs[`val_${metricNames[i]}`] = v));
-      }
-      pullWeights(step); // callbacks (checkpoints, early stopping, plots) read the weights here
-      await callbacks.onEpochEnd(epoch, epochLogs);
-      if (model.stopTraining) break;
+  async function* batches(): AsyncIterable<Batch> {
+    if (args.shuffle !== false) tf.util.shuffle(indexArray);
+    for (let start = 0; start < n; start += batchSize) {
+      const rows = indexArray.slice(start, Math.min(n, start + batchSize));
+      const [xb, yb] = batchOf(xTrain, yTrain, rows);
+      yield { x: xb, y: yb, weights: weights ? Float32Array.from(rows, (r) => weights[r]) : null };
     }
-    // Before onTrainEnd: a callback may set the weights there (early stopping restoring the best ones).
-    pullWeights(step);
-    await callbacks.onTrainEnd();
-  } catch (e) {
-    pullWeights(step);
-    throw e;
+  }
+  try {
+    return await trainEpochs(step, model, {
+      epochs: args.epochs ?? 1, initialEpoch: args.initialEpoch ?? 0, callbacks: args.callbacks, samples: n, batchSize, batches,
+      validate: validation ? async () => evaluateCompiled(step, validation![0], validation![1], batchSize) : null, validatePartialEpoch: false,
+    });
   } finally {
     tf.dispose(owned);
   }
-  return history;
+}
+
+type DatasetElement = { xs: tf.Tensor; ys: tf.Tensor } | [tf.Tensor, tf.Tensor];
+
+/** The inputs and targets of one dataset element ({xs, ys} or [xs, ys]), or null when not one tensor each. */
+function elementTensors(e: unknown): [tf.Tensor, tf.Tensor] | null {
+  const [xs, ys] = Array.isArray(e) ? e : [(e as { xs?: unknown }).xs, (e as { ys?: unknown }).ys];
+  return xs instanceof tf.Tensor && ys instanceof tf.Tensor ? [xs, ys] : null;
+}
+
+/**
+ * Trains `model` on a tf.data Dataset of batches as `model.fitDataset(dataset, args)` does, one graph
+ * call per batch. Each element is `{xs, ys}` (or `[xs, ys]`) with one tensor each; validationData is a
+ * Dataset of such batches or [x, y] tensors (batches of validationBatchSize, default 32). Falls back
+ * to `model.fitDataset` (saying why, once) for whatever it cannot compile: several inputs or outputs,
+ * sample weights in the dataset, or a model outside the table.
+ */
+export async function compiledFitDataset<T extends tf.TensorContainer>(model: tf.LayersModel, dataset: tf.data.Dataset<T>, args: tf.ModelFitDatasetArgs<T> & { seed?: number }): Promise<tf.History> {
+  const vd = args.validationData as unknown;
+  const why = whyNotCompiledModel(model) ??
+    (Array.isArray(vd) && (vd.length !== 2 || !(vd[0] instanceof tf.Tensor) || !(vd[1] instanceof tf.Tensor)) ? "validationData with sample weights or several inputs is not compiled" : null);
+  if (why) {
+    sayOnce(`compiledFitDataset: ${why}; training with tf.js's model.fitDataset.`);
+    return eagerFitDataset(model, dataset, args);
+  }
+  const step = stepFor(model, args.seed);
+  const classWeight = args.classWeight as Record<string, number> | undefined;
+  /** One element as a batch to feed; its tensors are the dataset's to dispose. */
+  const toBatch = (e: unknown): Batch => {
+    const pair = elementTensors(e);
+    if (!pair) throw new Error("compiledFitDataset: each dataset element must be {xs, ys} (or [xs, ys]) with one tensor each");
+    const batch = { x: floatData(pair[0]), y: floatData(pair[1]), weights: classWeight ? classWeights(pair[1], classWeight) : null };
+    tf.dispose(e as tf.TensorContainer);
+    return batch;
+  };
+  // As tf.js: without batchesPerEpoch every epoch is one pass over a fresh iterator; with it, one
+  // iterator runs on across epochs, and training ends when it runs dry.
+  let shared: Awaited<ReturnType<tf.data.Dataset<T>["iterator"]>> | null = null;
+  async function* batches(): AsyncIterable<Batch> {
+    const perEpoch = args.batchesPerEpoch;
+    const it = perEpoch === undefined ? await dataset.iterator() : (shared ??= await dataset.iterator());
+    for (let b = 0; perEpoch === undefined || b < perEpoch; b++) {
+      const next = await it.next();
+      if (next.done) {
+        if (perEpoch !== undefined) model.stopTraining = true;
+        return;
+      }
+      yield toBatch(next.value);
+    }
+  }
+  const validate = async (): Promise<number[]> => {
+    if (Array.isArray(vd)) return evaluateCompiled(step, vd[0] as tf.Tensor, vd[1] as tf.Tensor, args.validationBatchSize ?? 32);
+    const it = await (vd as tf.data.Dataset<T>).iterator();
+    const sums = step.evalFetches.map(() => 0);
+    let n = 0;
+    for (let b = 0; args.validationBatches === undefined || b < args.validationBatches; b++) {
+      const next = await it.next();
+      if (next.done) break;
+      const batch = toBatch(next.value);
+      evaluateBatch(step, batch.x, batch.y).forEach((v, i) => (sums[i] += v * batch.x.shape[0]));
+      n += batch.x.shape[0];
+    }
+    return sums.map((s) => s / Math.max(n, 1));
+  };
+  return trainEpochs(step, model, {
+    epochs: args.epochs, initialEpoch: args.initialEpoch ?? 0, callbacks: args.callbacks, batches,
+    validate: vd === undefined ? null : validate, validatePartialEpoch: true,
+  });
 }
 
 /**

@@ -27,6 +27,9 @@ const LOSSES: Record<string, "mse" | "binary" | "categorical"> = {
 };
 type OptimizerKind = "adam" | "sgd" | "momentum" | "rmsprop";
 const OPTIMIZERS: Record<string, OptimizerKind> = { Adam: "adam", SGD: "sgd", Momentum: "momentum", RMSProp: "rmsprop" };
+/** Metrics by the name tf.js logs them under (model.metricsNames); "acc" is binary or categorical as tf.js picks. */
+type MetricKind = "acc" | "binaryAccuracy" | "categoricalAccuracy" | "mse";
+const METRICS: Record<string, MetricKind> = { acc: "acc", binaryAccuracy: "binaryAccuracy", categoricalAccuracy: "categoricalAccuracy", mse: "mse" };
 /** How many slot variables each optimizer keeps per weight. */
 const SLOTS: Record<OptimizerKind, number> = { adam: 2, sgd: 0, momentum: 1, rmsprop: 2 };
 
@@ -41,8 +44,8 @@ export function cannotCompile(model: tf.LayersModel): string | null {
   const opt = model.optimizer?.getClassName();
   if (!opt || !(opt in OPTIMIZERS)) return `optimizer ${opt} is not in the compiled table`;
   if (opt === "RMSProp" && model.optimizer.getConfig().centered) return "centered RMSprop is not in the compiled table";
-  const names = model.metricsNames.join(",");
-  if (names !== "loss" && names !== "loss,acc") return `metrics ${model.metricsNames.slice(1).join(", ")} are not in the compiled table (loss and accuracy are)`;
+  const unknown = model.metricsNames.slice(1).filter((m) => !(m in METRICS));
+  if (unknown.length > 0) return `metric ${unknown.join(", ")} is not in the compiled table (${Object.keys(METRICS).join(", ")} are)`;
   let rank = model.inputs[0].shape.length;
   for (const l of model.layers) {
     const why = cannotCompileLayer(l, rank);
@@ -101,10 +104,12 @@ export interface CompiledStep {
   beta1Power: Output;
   beta2Power: Output;
   adamEpsilon: Output;
-  trainLoss: Output;
-  trainMetric: Output | null;
-  evalLoss: Output;
-  evalMetric: Output | null;
+  /** The names History logs, as model.metricsNames: "loss" first, then each metric. */
+  metricNames: string[];
+  /** Loss and metrics of the training pass (dropout on), in metricNames' order. */
+  trainFetches: Output[];
+  /** The same of the evaluation pass (dropout off). */
+  evalFetches: Output[];
   prediction: Output;
   train: OpHandle;
   variables: GraphVariable[];
@@ -245,6 +250,13 @@ function accuracyPerExample(g: GraphBuilder, binary: boolean, yTrue: Output, yPr
   return perExample(g, toFloat(g.op("Equal", [argmax(yTrue), argmax(yPred)], { T: attr.type(DT.int32) })), rank - 1);
 }
 
+/** One metric per example, as tf.js's metrics.js; `accIsBinary`: whether "acc" means binary accuracy for this model. */
+function metricPerExample(g: GraphBuilder, kind: MetricKind, accIsBinary: boolean, yTrue: Output, yPred: Output, rank: number): Output {
+  if (kind === "mse") return lossPerExample(g, "mse", yTrue, yPred, rank);
+  const binary = kind === "binaryAccuracy" || (kind === "acc" && accIsBinary);
+  return accuracyPerExample(g, binary, yTrue, yPred, rank);
+}
+
 function mean0(g: GraphBuilder, v: Output): Output {
   return g.op("Mean", [v, g.constInt([0])], { T: attr.type(DT.float), Tidx: attr.type(DT.int32) });
 }
@@ -283,17 +295,18 @@ export function buildCompiledStep(addon: GraphAddon, model: tf.LayersModel, args
   const forward = (training: boolean) => model.layers.reduce((h, l, i) => layerForward({ g, reads, training, seed: args.seed }, l, h, i), x);
   const lossKind = LOSSES[model.loss as string];
   const rank = outputShape.length;
-  const withAccuracy = model.metricsNames.includes("acc");
-  const binaryAccuracy = lossKind === "binary" || outputShape[outputShape.length - 1] === 1;
+  const metricNames = [...model.metricsNames];
+  const accIsBinary = lossKind === "binary" || outputShape[outputShape.length - 1] === 1;
+  // Metrics are not weighted by classWeight, as in tf.js.
+  const metrics = (out: Output) => metricNames.slice(1).map((m) => mean0(g, metricPerExample(g, METRICS[m], accIsBinary, y, out, rank)));
 
   // Training: per-example loss times sample weight (1 unless classWeight), mean over the batch, as tf.js.
   const trainOut = forward(true);
   const trainLoss = mean0(g, g.f("Mul", lossPerExample(g, lossKind, y, trainOut, rank), sampleWeight));
-  const trainMetric = withAccuracy ? mean0(g, accuracyPerExample(g, binaryAccuracy, y, trainOut, rank)) : null;
+  const trainFetches = [trainLoss, ...metrics(trainOut)];
   // Validation and prediction: dropout off.
   const prediction = forward(false);
-  const evalLoss = mean0(g, lossPerExample(g, lossKind, y, prediction, rank));
-  const evalMetric = withAccuracy ? mean0(g, accuracyPerExample(g, binaryAccuracy, y, prediction, rank)) : null;
+  const evalFetches = [mean0(g, lossPerExample(g, lossKind, y, prediction, rank)), ...metrics(prediction)];
 
   const trainable = variables.filter((v) => v.trainable);
   const grads = g.gradients([trainLoss], trainable.map((v) => v.read));
@@ -319,7 +332,7 @@ export function buildCompiledStep(addon: GraphAddon, model: tf.LayersModel, args
   const train = g.group(updates, "train");
   const session = addon.newSession(g.handle);
   const step: CompiledStep = {
-    addon, session, optimizer, x, y, sampleWeight, learningRate, beta1Power, beta2Power, adamEpsilon, trainLoss, trainMetric, evalLoss, evalMetric,
+    addon, session, optimizer, x, y, sampleWeight, learningRate, beta1Power, beta2Power, adamEpsilon, metricNames, trainFetches, evalFetches,
     prediction, train, variables, signature: stepSignature(model), steps: 0,
   };
   pushWeights(step);

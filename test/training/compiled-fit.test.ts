@@ -12,7 +12,10 @@ import * as tf from "@tensorflow/tfjs";
 import { DT, GraphBuilder, loadGraphAddon } from "../../lib/backend/graph-addon";
 import { selectBackend } from "../../lib/backend/select-backend";
 import { setSeed } from "../../lib/random/rng";
-import { compiledEvaluate, compiledFit, compiledPredict, compiledTrainOnBatch, releaseCompiled, setCompiledFit, syncCompiledWeights, whyNotCompiled } from "../../lib/training/compiled-fit";
+import {
+  compiledEvaluate, compiledFit, compiledFitDataset, compiledPredict, compiledTrainOnBatch, eagerFit, eagerFitDataset, installCompiledFit, releaseCompiled,
+  setCompiledFit, syncCompiledWeights, trainsCompiled, whyNotCompiled,
+} from "../../lib/training/compiled-fit";
 import { requestInterrupt } from "../../lib/kernel/interrupt";
 import { earlyStopping } from "../../lib/training/early-stopping";
 
@@ -177,6 +180,88 @@ test("validationData and classWeight: same history as model.fit", { skip }, asyn
   assertSameWeights(eager, compiled, "after the fit");
   releaseCompiled(compiled);
   tf.dispose([x, y, xv, yv]);
+});
+
+/** Every key of the eager History, the same in the compiled one, value by value. */
+function assertSameHistory(hc: tf.History, he: tf.History, what: string): void {
+  assert.deepEqual(Object.keys(hc.history).sort(), Object.keys(he.history).sort(), `${what}: logged names`);
+  for (const k of Object.keys(he.history)) assertClose(hc.history[k] as number[], he.history[k] as number[], `${what}: history ${k}`);
+}
+
+test("metrics binaryAccuracy, categoricalAccuracy and mse: logged under tf.js's names, with tf.js's values", { skip }, async () => {
+  await ready();
+  for (const [c, metrics] of [[cases[1], ["binaryAccuracy", "mse"]], [cases[2], ["categoricalAccuracy"]], [cases[0], ["mse"]]] as [Case, string[]][]) {
+    const [eager, compiled] = twins(c.build, c.loss, c.optimizer, metrics);
+    const [x, y] = dataFor(c, 24, 4);
+    const args = { epochs: 2, batchSize: 8, shuffle: false, validationSplit: 0.25, verbose: 0 as const };
+    assertSameHistory(await compiledFit(compiled, x, y, args), await eagerFit(eager, x, y, args), `${c.name} with ${metrics}`);
+    releaseCompiled(compiled);
+    tf.dispose([x, y]);
+  }
+});
+
+test("fitDataset: the same history and weights as tf.js's fitDataset (dataset and tensor validation, classWeight, batchesPerEpoch)", { skip }, async () => {
+  await ready();
+  const c = cases[2];
+  const [x, y] = dataFor(c, 30, 6);
+  const [xv, yv] = dataFor(c, 10, 60);
+  const batches = (a: tf.Tensor, b: tf.Tensor, size: number) =>
+    tf.data.zip({ xs: tf.data.array(tf.unstack(a)), ys: tf.data.array(tf.unstack(b)) }).batch(size) as unknown as tf.data.Dataset<{ xs: tf.Tensor; ys: tf.Tensor }>;
+  const variants: [string, tf.ModelFitDatasetArgs<{ xs: tf.Tensor; ys: tf.Tensor }>][] = [
+    ["dataset validation", { epochs: 3, validationData: batches(xv, yv, 4), verbose: 0 }],
+    ["tensor validation and classWeight", { epochs: 2, validationData: [xv, yv], classWeight: { 0: 1, 1: 2, 2: 0.5, 3: 1 }, verbose: 0 }],
+    ["batchesPerEpoch", { epochs: 2, batchesPerEpoch: 2, verbose: 0 }],
+  ];
+  for (const [name, args] of variants) {
+    const [eager, compiled] = twins(c.build, c.loss, c.optimizer, ["accuracy"]);
+    const he = await eagerFitDataset(eager, batches(x, y, 7), args);
+    const training = batches(x, y, 7); // its 60 unstacked rows live as long as the dataset
+    const before = tf.memory().numTensors;
+    const hc = await compiledFitDataset(compiled, training, args);
+    assert.equal(tf.memory().numTensors, before, `${name}: tensors left behind`);
+    assert.ok(trainsCompiled(compiled), `${name}: trained through the graph`);
+    assertSameHistory(hc, he, name);
+    assertSameWeights(eager, compiled, `${name}: after the fit`);
+    releaseCompiled(compiled);
+  }
+  tf.dispose([x, y, xv, yv]);
+});
+
+test("installCompiledFit: model.fit and fitDataset compile where they can and stay eager (saying why) where they cannot", { skip }, async () => {
+  await ready();
+  installCompiledFit();
+  const c = cases[0];
+  const [x, y] = dataFor(c, 20, 8);
+  const [eager, compiled] = twins(c.build, c.loss, c.optimizer);
+  const args = { epochs: 2, batchSize: 8, shuffle: false, verbose: 0 as const };
+  assertSameHistory(await compiled.fit(x, y, args), await eagerFit(eager, x, y, args), "Sequential model.fit");
+  assert.ok(trainsCompiled(compiled), "the Sequential trained through the graph");
+  // A model outside the table (functional here) trains eagerly through tf.js's own fit: no recursion.
+  const input = tf.input({ shape: [3] });
+  const functional = tf.model({ inputs: input, outputs: tf.layers.dense({ units: 1 }).apply(input) as tf.SymbolicTensor });
+  functional.compile({ loss: "meanSquaredError", optimizer: "sgd" });
+  const lines: string[] = [];
+  const log = console.log;
+  console.log = (...a: unknown[]) => void lines.push(a.join(" "));
+  try {
+    const h = await functional.fit(x, y, args);
+    assert.equal((h.history.loss as number[]).length, 2);
+  } finally {
+    console.log = log;
+  }
+  assert.ok(!trainsCompiled(functional), "the functional model trained eagerly");
+  assert.ok(lines.some((l) => /^compiledFit: only Sequential models are compiled/.test(l)), `said ${JSON.stringify(lines)}`);
+  // With the switch off, a Sequential trains eagerly too.
+  const [eager2, other] = twins(c.build, c.loss, c.optimizer);
+  setCompiledFit(false);
+  try {
+    assertSameHistory(await other.fit(x, y, args), await eagerFit(eager2, x, y, args), "switched off");
+  } finally {
+    setCompiledFit(true);
+  }
+  assert.ok(!trainsCompiled(other), "switched off: eager");
+  releaseCompiled(compiled);
+  tf.dispose([x, y]);
 });
 
 test("dropout: the same seed gives the same run twice; another seed a different one", { skip }, async () => {
