@@ -133,7 +133,7 @@ export { fitVariational, GaussianSampling } from "./models/variational";
 export type { FitVariationalArgs, GaussianSamplingArgs, VariationalHistory } from "./models/variational";
 
 // Keras callbacks, resumable and compiled training (lib/training).
-export { compiledEvaluate, compiledFit, compiledFitEnabled, compiledPredict, setCompiledFit, whyNotCompiled } from "./training/compiled-fit";
+export { compiledEvaluate, compiledFit, compiledFitDataset, compiledFitEnabled, compiledPredict, setCompiledFit, whyNotCompiled } from "./training/compiled-fit";
 export type { CompiledFitArgs } from "./training/compiled-fit";
 export { earlyStopping, EarlyStopping } from "./training/early-stopping";
 export type { EarlyStoppingArgs } from "./training/early-stopping";

@@ -10,6 +10,7 @@ import { watchInterrupts } from "../kernel/interrupt";
 import { memoryLimitWarning } from "./memory-limit";
 import { installLeanBackprop } from "../backend/lean-backprop";
 import { registerNativeReluGrad } from "../backend/native-relu-grad";
+import { installCompiledFit, whyNotCompiledAtAll } from "../training/compiled-fit";
 
 export interface StartChapterArgs {
   /** Seed for R-style draws, tf.js initialisers, dropout and fit shuffling. */
@@ -30,6 +31,12 @@ export async function startChapter(args: StartChapterArgs): Promise<ChapterSetup
   registerNativeReluGrad();
   registerFileRouters();
   watchInterrupts(); // Kernel > Interrupt stops a running fit (kernel/interrupt.ts)
+  // model.fit and fitDataset compile each training step into one TensorFlow graph, as Keras's fit does.
+  installCompiledFit();
+  const eagerWhy = whyNotCompiledAtAll();
+  console.log(eagerWhy === null
+    ? "Training: model.fit runs each step as one compiled TensorFlow graph, as Keras does (dl.setCompiledFit(false) trains op by op)"
+    : `Training: op by op (${eagerWhy})`);
   setSeed(args.seed);
   const fast = isFastMode();
   console.log(`Seed: ${args.seed} (same draws as R's set.seed(${args.seed}) for runif and sample)`);

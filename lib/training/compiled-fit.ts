@@ -104,13 +104,17 @@ export function whyNotCompiled(model: tf.LayersModel, x: unknown, y: unknown, ar
   return null;
 }
 
+/** Why no model compiles in this kernel (switched off, another backend, no addon), or null. */
+export function whyNotCompiledAtAll(): string | null {
+  if (!enabled) return "compiled training is switched off";
+  if (tf.getBackend() !== "tensorflow") return `compiled training needs the native TensorFlow backend; this kernel runs ${tf.getBackend()}`;
+  const addon = loadGraphAddon();
+  return typeof addon === "string" ? addon : null;
+}
+
 /** Why this model trains eagerly whatever the data, or null. */
 function whyNotCompiledModel(model: tf.LayersModel): string | null {
-  if (!enabled) return "compiled training is switched off";
-  if (tf.getBackend() !== "tensorflow") return `compiled training needs the native TensorFlow backend (this kernel runs ${tf.getBackend()})`;
-  const addon = loadGraphAddon();
-  if (typeof addon === "string") return addon;
-  return cannotCompile(model);
+  return whyNotCompiledAtAll() ?? cannotCompile(model);
 }
 
 /** The compiled step for this model, built or rebuilt (after trainable or the optimizer changed). */
