@@ -14,7 +14,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { DT, loadGraphAddon, Output, Value } from "../backend/graph-addon";
-import { adamFeeds, buildCompiledStep, cannotCompile, CompiledStep, pullWeights, pushWeights, stepSignature } from "./compiled-graph";
+import { adamFeeds, buildCompiledStep, cannotCompile, drawsRandomly, CompiledStep, pullWeights, pushWeights, stepSignature } from "./compiled-graph";
 import { StopOnInterrupt } from "../kernel/interrupt";
 
 let enabled = process.env.COURSE_COMPILED_FIT !== "0";
@@ -95,9 +95,9 @@ export interface CompiledFitArgs extends tf.ModelFitArgs {
 export function whyNotCompiled(model: tf.LayersModel, x: unknown, y: unknown, args: CompiledFitArgs = {}): string | null {
   const why = whyNotCompiledModel(model);
   if (why) return why;
-  if (!(x instanceof tf.Tensor) || !(y instanceof tf.Tensor)) return "only one input tensor and one target tensor are compiled";
-  if (args.validationData && (args.validationData.length !== 2 || !(args.validationData[0] instanceof tf.Tensor))) {
-    return "validationData with sample weights or several inputs is not compiled";
+  if (!inputsFit(model, x) || !(y instanceof tf.Tensor)) return `the inputs must be ${model.inputs.length} tensor(s) and the target one tensor`;
+  if (args.validationData && (args.validationData.length !== 2 || !inputsFit(model, args.validationData[0]))) {
+    return "validationData with sample weights is not compiled";
   }
   if (args.shuffle === ("batch" as unknown)) return "shuffle 'batch' is not compiled";
   if (args.stepsPerEpoch || args.validationSteps) return "stepsPerEpoch / validationSteps are not compiled";
@@ -110,6 +110,16 @@ export function whyNotCompiledAtAll(): string | null {
   if (tf.getBackend() !== "tensorflow") return `compiled training needs the native TensorFlow backend; this kernel runs ${tf.getBackend()}`;
   const addon = loadGraphAddon();
   return typeof addon === "string" ? addon : null;
+}
+
+/** Whether x gives the model's inputs: one tensor for one input, else an array of one tensor each. */
+function inputsFit(model: tf.LayersModel, x: unknown): boolean {
+  const list = x instanceof tf.Tensor ? [x] : Array.isArray(x) ? x : [];
+  return list.length === model.inputs.length && list.every((t) => t instanceof tf.Tensor);
+}
+
+function asList(x: tf.Tensor | tf.Tensor[]): tf.Tensor[] {
+  return Array.isArray(x) ? x : [x];
 }
 
 /** Why this model trains eagerly whatever the data, or null. */
@@ -127,7 +137,7 @@ function stepFor(model: tf.LayersModel, seed: number | undefined): CompiledStep 
     return old;
   }
   if (old) addon.closeSession(old.session);
-  const hasDropout = model.layers.some((l) => l.getClassName() === "Dropout");
+  const hasDropout = drawsRandomly(model);
   // Only a model with dropout draws from Math.random: a model without trains with the same shuffles as model.fit.
   const s = seed ?? (hasDropout ? 1 + Math.floor(Math.random() * 2 ** 30) : 1);
   const step = buildCompiledStep(addon, model, { seed: s });
@@ -163,13 +173,13 @@ function floatData(t: tf.Tensor): Value {
   return { dtype: DT.float, shape: t.shape, data };
 }
 
-/** Rows `rows` of x and y, as values to feed. */
-function batchOf(x: tf.Tensor, y: tf.Tensor, rows: number[]): [Value, Value] {
+/** Rows `rows` of the inputs and of y, as values to feed. */
+function batchOf(xs: tf.Tensor[], y: tf.Tensor, rows: number[]): [Value[], Value] {
   const idx = tf.tensor1d(rows, "int32");
-  const [xb, yb] = [tf.gather(x, idx), tf.gather(y, idx)];
-  const out: [Value, Value] = [floatData(xb), floatData(yb)];
-  tf.dispose([idx, xb, yb]);
-  return out;
+  const parts = [...xs, y].map((t) => tf.gather(t, idx));
+  const values = parts.map(floatData);
+  tf.dispose([idx, ...parts]);
+  return [values.slice(0, -1), values[values.length - 1]];
 }
 
 function toCallbacks(cbs: CompiledFitArgs["callbacks"]): tf.Callback[] {
@@ -178,13 +188,13 @@ function toCallbacks(cbs: CompiledFitArgs["callbacks"]): tf.Callback[] {
 }
 
 /** The feeds, values and fetches of one optimizer step on one batch. */
-function trainFeeds(step: CompiledStep, model: tf.LayersModel, xb: Value, yb: Value, sampleWeight: Float32Array | null): [Output[], Value[], Output[]] {
-  const size = xb.shape[0];
+function trainFeeds(step: CompiledStep, model: tf.LayersModel, xb: Value[], yb: Value, sampleWeight: Float32Array | null): [Output[], Value[], Output[]] {
+  const size = yb.shape[0];
   const t = ++step.steps;
   const scalar = (v: number): Value => ({ dtype: DT.float, shape: [], data: Float32Array.of(v) });
-  const feeds = [step.x, step.y, step.sampleWeight, step.learningRate];
+  const feeds = [...step.xs, step.y, step.sampleWeight, step.learningRate];
   const learningRate = (model.optimizer as unknown as { learningRate: number }).learningRate;
-  const values: Value[] = [xb, yb, { dtype: DT.float, shape: [size], data: sampleWeight ?? new Float32Array(size).fill(1) }, scalar(learningRate)];
+  const values: Value[] = [...xb, yb, { dtype: DT.float, shape: [size], data: sampleWeight ?? new Float32Array(size).fill(1) }, scalar(learningRate)];
   if (step.optimizer === "adam") {
     const [outs, vals] = adamFeeds(step, t, model.optimizer.getConfig() as { beta1: number; beta2: number; epsilon: number });
     feeds.push(...outs);
@@ -194,13 +204,13 @@ function trainFeeds(step: CompiledStep, model: tf.LayersModel, xb: Value, yb: Va
 }
 
 /** One optimizer step on one batch; returns the batch's loss (and accuracy). */
-function trainBatch(step: CompiledStep, model: tf.LayersModel, xb: Value, yb: Value, sampleWeight: Float32Array | null): number[] {
+function trainBatch(step: CompiledStep, model: tf.LayersModel, xb: Value[], yb: Value, sampleWeight: Float32Array | null): number[] {
   const [feeds, values, fetches] = trainFeeds(step, model, xb, yb, sampleWeight);
   return step.addon.run(step.session, feeds, values, fetches, [step.train]).map((v) => v.data[0]);
 }
 
 /** trainBatch on the addon's worker thread: the event loop runs during the step (interrupts, the live panel). */
-async function trainBatchAsync(step: CompiledStep, model: tf.LayersModel, xb: Value, yb: Value, sampleWeight: Float32Array | null): Promise<number[]> {
+async function trainBatchAsync(step: CompiledStep, model: tf.LayersModel, xb: Value[], yb: Value, sampleWeight: Float32Array | null): Promise<number[]> {
   const [feeds, values, fetches] = trainFeeds(step, model, xb, yb, sampleWeight);
   return (await step.addon.runAsync(step.session, feeds, values, fetches, [step.train])).map((v) => v.data[0]);
 }
@@ -213,7 +223,7 @@ export function compiledTrainOnBatch(model: tf.LayersModel, x: tf.Tensor, y: tf.
   const why = whyNotCompiled(model, x, y);
   if (why) throw new Error(`compiledTrainOnBatch: ${why}`);
   const step = steps.get(model) ?? stepFor(model, undefined);
-  return trainBatch(step, model, floatData(x), floatData(y), null);
+  return trainBatch(step, model, [floatData(x)], floatData(y), null);
 }
 
 /** Copies the compiled graph's weights back into the model (after compiledTrainOnBatch). */
@@ -223,13 +233,13 @@ export function syncCompiledWeights(model: tf.LayersModel): void {
 }
 
 /** Loss and metrics of the graph's evaluation pass on one batch. */
-function evaluateBatch(step: CompiledStep, xb: Value, yb: Value): number[] {
-  return step.addon.run(step.session, [step.x, step.y], [xb, yb], step.evalFetches, []).map((v) => v.data[0]);
+function evaluateBatch(step: CompiledStep, xb: Value[], yb: Value): number[] {
+  return step.addon.run(step.session, [...step.xs, step.y], [...xb, yb], step.evalFetches, []).map((v) => v.data[0]);
 }
 
 /** Mean loss and metrics of the graph's evaluation pass over x, y in batches, weighted by batch size. */
-function evaluateCompiled(step: CompiledStep, x: tf.Tensor, y: tf.Tensor, batchSize: number): number[] {
-  const n = x.shape[0];
+function evaluateCompiled(step: CompiledStep, x: tf.Tensor[], y: tf.Tensor, batchSize: number): number[] {
+  const n = y.shape[0];
   const sums = step.evalFetches.map(() => 0);
   for (let start = 0; start < n; start += batchSize) {
     const rows = Array.from({ length: Math.min(batchSize, n - start) }, (_, i) => start + i);
@@ -241,7 +251,7 @@ function evaluateCompiled(step: CompiledStep, x: tf.Tensor, y: tf.Tensor, batchS
 
 /** One training batch: inputs, targets, per-example weights (null: all 1). */
 interface Batch {
-  x: Value;
+  x: Value[];
   y: Value;
   weights: Float32Array | null;
 }
@@ -282,7 +292,7 @@ async function trainEpochs(step: CompiledStep, model: tf.LayersModel, loop: Epoc
       let b = 0;
       let complete = true;
       for await (const batch of loop.batches(epoch)) {
-        const size = batch.x.shape[0];
+        const size = batch.y.shape[0];
         await callbacks.onBatchBegin(b, { batch: b, size });
         const out = await trainBatchAsync(step, model, batch.x, batch.y, batch.weights);
         const logs: tf.Logs = { batch: b, size };
@@ -326,22 +336,22 @@ export async function compiledFit(model: tf.LayersModel, x: tf.Tensor | tf.Tenso
     sayOnce(`compiledFit: ${why}; training with tf.js's model.fit.`);
     return eagerFit(model, x, y, args);
   }
-  const xs = x as tf.Tensor;
+  const xs = asList(x);
   const ys = y as tf.Tensor;
   const step = stepFor(model, args.seed);
   const batchSize = args.batchSize ?? 32;
   const owned: tf.Tensor[] = [];
   let [xTrain, yTrain] = [xs, ys];
-  let validation: [tf.Tensor, tf.Tensor] | null = args.validationData ? [args.validationData[0] as tf.Tensor, args.validationData[1] as tf.Tensor] : null;
+  let validation: [tf.Tensor[], tf.Tensor] | null = args.validationData ? [asList(args.validationData[0]), args.validationData[1] as tf.Tensor] : null;
   if (!validation && args.validationSplit && args.validationSplit > 0 && args.validationSplit < 1) {
     // tf.js takes the last fraction, unshuffled.
-    const splitAt = Math.floor(xs.shape[0] * (1 - args.validationSplit));
-    xTrain = xs.slice(0, splitAt);
+    const splitAt = Math.floor(ys.shape[0] * (1 - args.validationSplit));
+    xTrain = xs.map((t) => t.slice(0, splitAt));
     yTrain = ys.slice(0, splitAt);
-    validation = [xs.slice(splitAt), ys.slice(splitAt)];
-    owned.push(xTrain, yTrain, ...validation);
+    validation = [xs.map((t) => t.slice(splitAt)), ys.slice(splitAt)];
+    owned.push(...xTrain, yTrain, ...validation[0], validation[1]);
   }
-  const n = xTrain.shape[0];
+  const n = yTrain.shape[0];
   const weights = args.classWeight ? classWeights(yTrain, args.classWeight as Record<string, number>) : null;
   const indexArray = Array.from({ length: n }, (_, i) => i);
   async function* batches(): AsyncIterable<Batch> {
@@ -362,25 +372,24 @@ export async function compiledFit(model: tf.LayersModel, x: tf.Tensor | tf.Tenso
   }
 }
 
-type DatasetElement = { xs: tf.Tensor; ys: tf.Tensor } | [tf.Tensor, tf.Tensor];
-
-/** The inputs and targets of one dataset element ({xs, ys} or [xs, ys]), or null when not one tensor each. */
-function elementTensors(e: unknown): [tf.Tensor, tf.Tensor] | null {
+/** The inputs and target of one dataset element ({xs, ys} or [xs, ys]; xs a tensor or an array of them), or null. */
+function elementTensors(e: unknown): [tf.Tensor[], tf.Tensor] | null {
   const [xs, ys] = Array.isArray(e) ? e : [(e as { xs?: unknown }).xs, (e as { ys?: unknown }).ys];
-  return xs instanceof tf.Tensor && ys instanceof tf.Tensor ? [xs, ys] : null;
+  const list = xs instanceof tf.Tensor ? [xs] : Array.isArray(xs) && xs.every((t) => t instanceof tf.Tensor) ? (xs as tf.Tensor[]) : null;
+  return list && ys instanceof tf.Tensor ? [list, ys] : null;
 }
 
 /**
  * Trains `model` on a tf.data Dataset of batches as `model.fitDataset(dataset, args)` does, one graph
- * call per batch. Each element is `{xs, ys}` (or `[xs, ys]`) with one tensor each; validationData is a
- * Dataset of such batches or [x, y] tensors (batches of validationBatchSize, default 32). Falls back
- * to `model.fitDataset` (saying why, once) for whatever it cannot compile: several inputs or outputs,
- * sample weights in the dataset, or a model outside the table.
+ * call per batch. Each element is `{xs, ys}` (or `[xs, ys]`), xs one tensor per model input (an array
+ * when there are several); validationData is a Dataset of such batches or [x, y] tensors (batches of
+ * validationBatchSize, default 32). Falls back to `model.fitDataset` (saying why, once) for whatever it
+ * cannot compile: several outputs, sample weights, or a model outside the table.
  */
 export async function compiledFitDataset<T extends tf.TensorContainer>(model: tf.LayersModel, dataset: tf.data.Dataset<T>, args: tf.ModelFitDatasetArgs<T> & { seed?: number }): Promise<tf.History> {
   const vd = args.validationData as unknown;
   const why = whyNotCompiledModel(model) ??
-    (Array.isArray(vd) && (vd.length !== 2 || !(vd[0] instanceof tf.Tensor) || !(vd[1] instanceof tf.Tensor)) ? "validationData with sample weights or several inputs is not compiled" : null);
+    (Array.isArray(vd) && (vd.length !== 2 || !inputsFit(model, vd[0]) || !(vd[1] instanceof tf.Tensor)) ? "validationData with sample weights is not compiled" : null);
   if (why) {
     sayOnce(`compiledFitDataset: ${why}; training with tf.js's model.fitDataset.`);
     return eagerFitDataset(model, dataset, args);
@@ -390,8 +399,10 @@ export async function compiledFitDataset<T extends tf.TensorContainer>(model: tf
   /** One element as a batch to feed; its tensors are the dataset's to dispose. */
   const toBatch = (e: unknown): Batch => {
     const pair = elementTensors(e);
-    if (!pair) throw new Error("compiledFitDataset: each dataset element must be {xs, ys} (or [xs, ys]) with one tensor each");
-    const batch = { x: floatData(pair[0]), y: floatData(pair[1]), weights: classWeight ? classWeights(pair[1], classWeight) : null };
+    if (!pair || pair[0].length !== model.inputs.length) {
+      throw new Error(`compiledFitDataset: each dataset element must be {xs, ys} (or [xs, ys]), xs ${model.inputs.length} tensor(s) and ys one`);
+    }
+    const batch = { x: pair[0].map(floatData), y: floatData(pair[1]), weights: classWeight ? classWeights(pair[1], classWeight) : null };
     tf.dispose(e as tf.TensorContainer);
     return batch;
   };
@@ -411,7 +422,7 @@ export async function compiledFitDataset<T extends tf.TensorContainer>(model: tf
     }
   }
   const validate = async (): Promise<number[]> => {
-    if (Array.isArray(vd)) return evaluateCompiled(step, vd[0] as tf.Tensor, vd[1] as tf.Tensor, args.validationBatchSize ?? 32);
+    if (Array.isArray(vd)) return evaluateCompiled(step, asList(vd[0]), vd[1] as tf.Tensor, args.validationBatchSize ?? 32);
     const it = await (vd as tf.data.Dataset<T>).iterator();
     const sums = step.evalFetches.map(() => 0);
     let n = 0;
@@ -419,8 +430,8 @@ export async function compiledFitDataset<T extends tf.TensorContainer>(model: tf
       const next = await it.next();
       if (next.done) break;
       const batch = toBatch(next.value);
-      evaluateBatch(step, batch.x, batch.y).forEach((v, i) => (sums[i] += v * batch.x.shape[0]));
-      n += batch.x.shape[0];
+      evaluateBatch(step, batch.x, batch.y).forEach((v, i) => (sums[i] += v * batch.y.shape[0]));
+      n += batch.y.shape[0];
     }
     return sums.map((s) => s / Math.max(n, 1));
   };
@@ -434,32 +445,33 @@ export async function compiledFitDataset<T extends tf.TensorContainer>(model: tf
  * `model.evaluate(x, y)` through the graph's evaluation pass (dropout off), batch by batch: the loss as
  * a scalar, or [loss, acc] when the model was compiled with accuracy. Falls back to `model.evaluate`.
  */
-export function compiledEvaluate(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor, args: { batchSize?: number } = {}): tf.Scalar | tf.Scalar[] {
+export function compiledEvaluate(model: tf.LayersModel, x: tf.Tensor | tf.Tensor[], y: tf.Tensor, args: { batchSize?: number } = {}): tf.Scalar | tf.Scalar[] {
   const why = whyNotCompiled(model, x, y);
   if (why) {
     sayOnce(`compiledEvaluate: ${why}; evaluating with tf.js's model.evaluate.`);
     return model.evaluate(x, y, args);
   }
-  const values = evaluateCompiled(stepFor(model, undefined), x, y, args.batchSize ?? 32).map((v) => tf.scalar(v));
+  const values = evaluateCompiled(stepFor(model, undefined), asList(x), y, args.batchSize ?? 32).map((v) => tf.scalar(v));
   return values.length === 1 ? values[0] : values;
 }
 
 /** `model.predict(x)` through the graph's evaluation pass, batch by batch. Falls back to `model.predict`. */
-export function compiledPredict(model: tf.LayersModel, x: tf.Tensor, args: { batchSize?: number } = {}): tf.Tensor {
-  const why = whyNotCompiled(model, x, x);
+export function compiledPredict(model: tf.LayersModel, x: tf.Tensor | tf.Tensor[], args: { batchSize?: number } = {}): tf.Tensor {
+  const why = whyNotCompiled(model, x, asList(x)[0]);
   if (why) {
     sayOnce(`compiledPredict: ${why}; predicting with tf.js's model.predict.`);
     return model.predict(x, args) as tf.Tensor;
   }
   const step = stepFor(model, undefined);
   const batchSize = args.batchSize ?? 32;
-  const n = x.shape[0];
+  const xs = asList(x);
+  const n = xs[0].shape[0];
   const parts: Float32Array[] = [];
   let shape: number[] = [];
   for (let start = 0; start < n; start += batchSize) {
-    const rows = tf.tidy(() => x.slice(start, Math.min(batchSize, n - start)));
-    const [out] = step.addon.run(step.session, [step.x], [floatData(rows)], [step.prediction], []);
-    rows.dispose();
+    const rows = xs.map((t) => t.slice(start, Math.min(batchSize, n - start)));
+    const [out] = step.addon.run(step.session, step.xs, rows.map(floatData), [step.prediction], []);
+    tf.dispose(rows);
     parts.push(out.data as Float32Array);
     shape = out.shape;
   }

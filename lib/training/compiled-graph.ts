@@ -38,24 +38,31 @@ type Config = Record<string, any>;
 
 /** Why this model cannot be compiled (one sentence), or null when it can. */
 export function cannotCompile(model: tf.LayersModel): string | null {
-  if (model.inputs.length !== 1 || model.outputs.length !== 1) return "only models with one input and one output are compiled";
-  if (model.getClassName() !== "Sequential") return `only Sequential models are compiled (this one is ${model.getClassName()})`;
+  if (model.outputs.length !== 1) return "only models with one output are compiled";
   if (typeof model.loss !== "string" || !(model.loss in LOSSES)) return `loss ${JSON.stringify(String(model.loss))} is not in the compiled table`;
   const opt = model.optimizer?.getClassName();
   if (!opt || !(opt in OPTIMIZERS)) return `optimizer ${opt} is not in the compiled table`;
   if (opt === "RMSProp" && model.optimizer.getConfig().centered) return "centered RMSprop is not in the compiled table";
   const unknown = model.metricsNames.slice(1).filter((m) => !(m in METRICS));
   if (unknown.length > 0) return `metric ${unknown.join(", ")} is not in the compiled table (${Object.keys(METRICS).join(", ")} are)`;
-  let rank = model.inputs[0].shape.length;
+  return cannotCompileLayers(model);
+}
+
+/** The first layer (nested models' layers included) outside the table, as a sentence, or null. */
+function cannotCompileLayers(model: tf.LayersModel): string | null {
   for (const l of model.layers) {
-    const why = cannotCompileLayer(l, rank);
-    if (why) return `layer ${l.name}: ${why}`;
-    rank = (l.outputShape as number[]).length;
+    const why = l instanceof tf.LayersModel ? cannotCompileLayers(l) : cannotCompileLayer(l);
+    if (why) return l instanceof tf.LayersModel ? why : `layer ${l.name}: ${why}`;
   }
   return null;
 }
 
-function cannotCompileLayer(l: Layer, inputRank: number): string | null {
+/** The ranks of the inputs each call of the layer received (a layer may be called more than once). */
+function inputRanks(l: Layer): number[] {
+  return l.inboundNodes.flatMap((n) => n.inputTensors.map((t) => t.shape.length));
+}
+
+function cannotCompileLayer(l: Layer): string | null {
   const c: Config = l.getConfig();
   const kind = l.getClassName();
   if (c.kernelRegularizer || c.biasRegularizer || c.activityRegularizer) return "regularizers are not in the compiled table";
@@ -66,11 +73,11 @@ function cannotCompileLayer(l: Layer, inputRank: number): string | null {
   if (c.padding !== undefined && c.padding !== "valid" && c.padding !== "same") return `padding ${c.padding} is not compiled`;
   switch (kind) {
     case "Dense":
-      return inputRank === 2 ? null : "Dense on input of rank > 2 is not compiled";
+      return inputRanks(l).every((r) => r === 2) ? null : "Dense on input of rank > 2 is not compiled";
     case "Dropout":
       return c.noiseShape ? "Dropout with noiseShape is not compiled" : null;
     case "Activation": case "Flatten": case "Conv2D": case "Conv1D": case "MaxPooling2D": case "MaxPooling1D":
-    case "Conv2DTranspose": case "InputLayer":
+    case "Conv2DTranspose": case "InputLayer": case "Concatenate": case "GaussianSampling":
       return null;
     case "UpSampling2D":
       return c.interpolation === "nearest" ? null : "UpSampling2D with bilinear interpolation is not compiled";
@@ -96,7 +103,8 @@ export interface CompiledStep {
   addon: GraphAddon;
   session: SessionHandle;
   optimizer: OptimizerKind;
-  x: Output;
+  /** One placeholder per model input. */
+  xs: Output[];
   y: Output;
   sampleWeight: Output;
   learningRate: Output;
@@ -129,6 +137,39 @@ interface ForwardContext {
   reads: Map<LayerVariable, Output>;
   training: boolean;
   seed: number;
+  /** Each random layer's op seed (seed2), numbered in the order the walk first meets it. */
+  randomOps: Map<Layer, number>;
+}
+
+/** Whether training draws random numbers (dropout masks, sampled codes), nested models included. */
+export function drawsRandomly(model: tf.LayersModel): boolean {
+  return model.layers.some((l) => (l instanceof tf.LayersModel ? drawsRandomly(l) : ["Dropout", "GaussianSampling"].includes(l.getClassName())));
+}
+
+function opSeed(ctx: ForwardContext, l: Layer): number {
+  if (!ctx.randomOps.has(l)) ctx.randomOps.set(l, ctx.randomOps.size + 1);
+  return ctx.randomOps.get(l)!;
+}
+
+/**
+ * The model's outputs as graph values, given its inputs': each symbolic tensor is computed once from
+ * the layer that made it and that layer's inputs, so branches, merges and nested models (a base
+ * network inside a Sequential) come out as in tf.js.
+ */
+export function modelForward(ctx: ForwardContext, model: tf.LayersModel, inputs: Output[], extra: tf.SymbolicTensor[] = []): Output[] {
+  const values = new Map<number, Output>();
+  model.inputs.forEach((t, i) => values.set(t.id, inputs[i]));
+  const value = (t: tf.SymbolicTensor): Output => {
+    let v = values.get(t.id);
+    if (v === undefined) {
+      const layer = t.sourceLayer as Layer;
+      const ins = t.inputs.map(value);
+      v = layer instanceof tf.LayersModel ? modelForward(ctx, layer, ins)[t.outputTensorIndex ?? 0] : layerForward(ctx, layer, ins);
+      values.set(t.id, v);
+    }
+    return v;
+  };
+  return [...model.outputs, ...extra].map(value);
 }
 
 function activation(g: GraphBuilder, x: Output, name: string): Output {
@@ -144,8 +185,9 @@ function biasAndActivation(ctx: ForwardContext, l: Layer, x: Output, c: Config):
 
 const pair = (v: number | number[]): [number, number] => (Array.isArray(v) ? (v.length === 1 ? [v[0], v[0]] : [v[0], v[1]]) : [v, v]);
 
-function layerForward(ctx: ForwardContext, l: Layer, x: Output, index: number): Output {
+function layerForward(ctx: ForwardContext, l: Layer, inputs: Output[]): Output {
   const { g } = ctx;
+  const x = inputs[0];
   const c: Config = l.getConfig();
   const kernel = () => ctx.reads.get(l.weights[0])!;
   const conv = (input: Output, filter: Output, strides: [number, number]) =>
@@ -165,7 +207,7 @@ function layerForward(ctx: ForwardContext, l: Layer, x: Output, index: number): 
       if (!ctx.training || c.rate === 0) return x;
       const shape = g.op("Shape", [x], { T: attr.type(DT.float), out_type: attr.type(DT.int32) });
       // Stateful, seeded: the same seed gives the same masks in the same order.
-      const u = g.op("RandomUniform", [shape], { dtype: attr.type(DT.float), T: attr.type(DT.int32), seed: attr.int(ctx.seed), seed2: attr.int(index + 1) });
+      const u = g.op("RandomUniform", [shape], { dtype: attr.type(DT.float), T: attr.type(DT.int32), seed: attr.int(ctx.seed), seed2: attr.int(opSeed(ctx, l)) });
       const keep = g.op("Cast", [g.op("GreaterEqual", [u, g.constFloat(c.rate)], { T: attr.type(DT.float) })], { SrcT: attr.type(DT.bool), DstT: attr.type(DT.float) });
       return g.f("Mul", g.f("Mul", x, keep), g.constFloat(1 / (1 - c.rate)));
     }
@@ -204,6 +246,18 @@ function layerForward(ctx: ForwardContext, l: Layer, x: Output, index: number): 
       const s = pair(c.strides);
       const y = g.op("Conv2DBackpropInput", [sizes, kernel(), x], { T: attr.type(DT.float), strides: attr.ints([1, s[0], s[1], 1]), padding: attr.str(c.padding.toUpperCase()) });
       return biasAndActivation(ctx, l, y, c);
+    }
+    case "Concatenate": {
+      const axis = c.axis ?? -1;
+      return g.op("ConcatV2", [inputs, g.constInt(axis)], { T: attr.type(DT.float), N: attr.int(inputs.length), Tidx: attr.type(DT.int32) });
+    }
+    case "GaussianSampling": {
+      // z = mean + exp(log_var / 2) * eps, eps ~ N(0, epsilonStd²), drawn at every call as the tf.js layer does.
+      const [mean, logVar] = inputs;
+      const shape = g.op("Shape", [mean], { T: attr.type(DT.float), out_type: attr.type(DT.int32) });
+      const normal = g.op("RandomStandardNormal", [shape], { dtype: attr.type(DT.float), T: attr.type(DT.int32), seed: attr.int(ctx.seed), seed2: attr.int(opSeed(ctx, l)) });
+      const eps = g.f("Mul", normal, g.constFloat((l as unknown as { epsilonStd: number }).epsilonStd));
+      return g.f("AddV2", mean, g.f("Mul", g.f("Exp", g.f("Mul", logVar, g.constFloat(0.5))), eps));
     }
     default:
       throw new Error(`compiled fit: no graph for layer ${l.name} (${l.getClassName()})`);
@@ -269,11 +323,12 @@ export interface BuildArgs {
 /** Builds the graph and a session for `model` (check cannotCompile first); variables start from the model's weights. */
 export function buildCompiledStep(addon: GraphAddon, model: tf.LayersModel, args: BuildArgs): CompiledStep {
   const g = new GraphBuilder(addon);
-  const inputShape = (model.inputs[0].shape as (number | null)[]).map((d) => d ?? -1);
+  const shapeOf = (t: tf.SymbolicTensor) => (t.shape as (number | null)[]).map((d) => d ?? -1);
   const outputShape = (model.outputs[0].shape as (number | null)[]).map((d) => d ?? -1);
   const optimizer = OPTIMIZERS[model.optimizer.getClassName()];
   const oc: Config = model.optimizer.getConfig();
 
+  const trainableWeights = new Set(model.trainableWeights); // a frozen nested model's weights are not in it
   const variables: GraphVariable[] = model.weights.map((w, i) => {
     const shape = w.shape as number[];
     const variable = (hint: string) => {
@@ -284,15 +339,16 @@ export function buildCompiledStep(addon: GraphAddon, model: tf.LayersModel, args
     };
     const main = variable("w");
     const read = g.op("ReadVariableOp", [main.handle], { dtype: attr.type(DT.float) }, "read");
-    const slots = w.trainable ? Array.from({ length: SLOTS[optimizer] }, (_, s) => variable(`slot${s}`)) : [];
-    return { variable: w, ...main, read, trainable: w.trainable, slots };
+    const trainable = trainableWeights.has(w);
+    const slots = trainable ? Array.from({ length: SLOTS[optimizer] }, (_, s) => variable(`slot${s}`)) : [];
+    return { variable: w, ...main, read, trainable, slots };
   });
   const reads = new Map(variables.map((v) => [v.variable, v.read] as [LayerVariable, Output]));
 
-  const x = g.placeholder(DT.float, inputShape, "x");
+  const xs = model.inputs.map((t, i) => g.placeholder(DT.float, shapeOf(t), `x${i}`));
   const y = g.placeholder(DT.float, outputShape, "y");
   const sampleWeight = g.placeholder(DT.float, [-1], "sample_weight");
-  const forward = (training: boolean) => model.layers.reduce((h, l, i) => layerForward({ g, reads, training, seed: args.seed }, l, h, i), x);
+  const forward = (training: boolean) => modelForward({ g, reads, training, seed: args.seed, randomOps: new Map() }, model, xs)[0];
   const lossKind = LOSSES[model.loss as string];
   const rank = outputShape.length;
   const metricNames = [...model.metricsNames];
@@ -332,7 +388,7 @@ export function buildCompiledStep(addon: GraphAddon, model: tf.LayersModel, args
   const train = g.group(updates, "train");
   const session = addon.newSession(g.handle);
   const step: CompiledStep = {
-    addon, session, optimizer, x, y, sampleWeight, learningRate, beta1Power, beta2Power, adamEpsilon, metricNames, trainFetches, evalFetches,
+    addon, session, optimizer, xs, y, sampleWeight, learningRate, beta1Power, beta2Power, adamEpsilon, metricNames, trainFetches, evalFetches,
     prediction, train, variables, signature: stepSignature(model), steps: 0,
   };
   pushWeights(step);

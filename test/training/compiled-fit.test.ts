@@ -236,9 +236,8 @@ test("installCompiledFit: model.fit and fitDataset compile where they can and st
   const args = { epochs: 2, batchSize: 8, shuffle: false, verbose: 0 as const };
   assertSameHistory(await compiled.fit(x, y, args), await eagerFit(eager, x, y, args), "Sequential model.fit");
   assert.ok(trainsCompiled(compiled), "the Sequential trained through the graph");
-  // A model outside the table (functional here) trains eagerly through tf.js's own fit: no recursion.
-  const input = tf.input({ shape: [3] });
-  const functional = tf.model({ inputs: input, outputs: tf.layers.dense({ units: 1 }).apply(input) as tf.SymbolicTensor });
+  // A model outside the table trains eagerly through tf.js's own fit: no recursion.
+  const functional = tf.sequential({ layers: [tf.layers.dense({ inputShape: [3], units: 2 }), tf.layers.batchNormalization(), tf.layers.dense({ units: 1 })] });
   functional.compile({ loss: "meanSquaredError", optimizer: "sgd" });
   const lines: string[] = [];
   const log = console.log;
@@ -250,7 +249,7 @@ test("installCompiledFit: model.fit and fitDataset compile where they can and st
     console.log = log;
   }
   assert.ok(!trainsCompiled(functional), "the functional model trained eagerly");
-  assert.ok(lines.some((l) => /^compiledFit: only Sequential models are compiled/.test(l)), `said ${JSON.stringify(lines)}`);
+  assert.ok(lines.some((l) => /^compiledFit: layer .*BatchNormalization is not in the compiled table/.test(l)), `said ${JSON.stringify(lines)}`);
   // With the switch off, a Sequential trains eagerly too.
   const [eager2, other] = twins(c.build, c.loss, c.optimizer);
   setCompiledFit(false);
@@ -261,6 +260,78 @@ test("installCompiledFit: model.fit and fitDataset compile where they can and st
   }
   assert.ok(!trainsCompiled(other), "switched off: eager");
   releaseCompiled(compiled);
+  tf.dispose([x, y]);
+});
+
+test("functional models: branches of several widths concatenated, and a second input: same history as model.fit", { skip }, async () => {
+  await ready();
+  const build = () => {
+    const sequence = tf.input({ shape: [20, 4] });
+    const context = tf.input({ shape: [3] });
+    const widths = [3, 5].map((k) => tf.layers.conv1d({ filters: 4, kernelSize: k, padding: "same", activation: "relu" }).apply(sequence) as tf.SymbolicTensor);
+    let h = tf.layers.concatenate().apply(widths) as tf.SymbolicTensor;
+    h = tf.layers.maxPooling1d({ poolSize: 2 }).apply(h) as tf.SymbolicTensor;
+    h = tf.layers.flatten().apply(h) as tf.SymbolicTensor;
+    h = tf.layers.concatenate().apply([h, context]) as tf.SymbolicTensor;
+    const out = tf.layers.dense({ units: 3, activation: "softmax" }).apply(h) as tf.SymbolicTensor;
+    return tf.model({ inputs: [sequence, context], outputs: out });
+  };
+  const a = build();
+  const b = build();
+  for (const m of [a, b]) m.compile({ loss: "categoricalCrossentropy", optimizer: tf.train.adam(0.01), metrics: ["categoricalAccuracy"] });
+  b.setWeights(a.getWeights());
+  const xs = [tf.randomUniform([24, 20, 4], 0, 1, "float32", 1), tf.randomUniform([24, 3], 0, 1, "float32", 2)];
+  const y = onehot(24, 3, 3);
+  const args = { epochs: 2, batchSize: 8, validationSplit: 0.25, verbose: 0 as const };
+  setSeed(5);
+  const he = await eagerFit(a, xs, y, args);
+  setSeed(5);
+  const hc = await compiledFit(b, xs, y, args);
+  assert.ok(trainsCompiled(b), "trained through the graph");
+  assertSameHistory(hc, he, "two inputs, concatenated branches");
+  assertSameWeights(a, b, "after the fit");
+  const pe = a.predict(xs) as tf.Tensor;
+  const pc = compiledPredict(b, xs);
+  assertClose(pc.dataSync() as Float32Array, pe.dataSync() as Float32Array, "predictions");
+  releaseCompiled(b);
+  tf.dispose([...xs, y, pe, pc]);
+});
+
+test("a frozen base network inside a Sequential (transfer learning): same history as model.fit, the base untouched", { skip }, async () => {
+  await ready();
+  const buildBase = () => tf.sequential({ layers: [tf.layers.conv2d({ inputShape: [8, 8, 3], filters: 4, kernelSize: 3, activation: "relu" }), tf.layers.maxPooling2d({ poolSize: 2 })] });
+  const build = (base: tf.LayersModel) => {
+    const m = tf.sequential();
+    m.add(tf.layers.inputLayer({ inputShape: [8, 8, 3] }));
+    m.add(base);
+    m.add(tf.layers.flatten());
+    m.add(tf.layers.dense({ units: 2, activation: "softmax" }));
+    return m;
+  };
+  const [baseA, baseB] = [buildBase(), buildBase()];
+  baseB.setWeights(baseA.getWeights());
+  const [a, b] = [build(baseA), build(baseB)];
+  baseA.trainable = false;
+  baseB.trainable = false;
+  for (const m of [a, b]) m.compile({ loss: "categoricalCrossentropy", optimizer: tf.train.adam(0.01), metrics: ["acc"] });
+  b.setWeights(a.getWeights());
+  const x = tf.randomUniform([16, 8, 8, 3], 0, 1, "float32", 4);
+  const y = onehot(16, 2, 5);
+  const frozen = baseB.getWeights().map((w) => w.dataSync().slice());
+  const args = { epochs: 2, batchSize: 4, shuffle: false, verbose: 0 as const };
+  const he = await eagerFit(a, x, y, args);
+  const hc = await compiledFit(b, x, y, args);
+  assert.ok(trainsCompiled(b), "trained through the graph");
+  assertSameHistory(hc, he, "frozen base");
+  assertSameWeights(a, b, "after the fit");
+  baseB.getWeights().forEach((w, i) => assert.deepEqual(w.dataSync(), frozen[i], "the frozen base changed"));
+  // Unfreezing rebuilds the step (the signature changes) and then trains the base too.
+  baseA.trainable = true;
+  baseB.trainable = true;
+  for (const m of [a, b]) m.compile({ loss: "categoricalCrossentropy", optimizer: tf.train.adam(0.001), metrics: ["acc"] });
+  assertSameHistory(await compiledFit(b, x, y, args), await eagerFit(a, x, y, args), "unfrozen");
+  assert.notDeepEqual(baseB.getWeights()[0].dataSync(), frozen[0], "the unfrozen base trained");
+  releaseCompiled(b);
   tf.dispose([x, y]);
 });
 
