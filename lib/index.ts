@@ -129,8 +129,10 @@ export { stochasticPredict, StochasticPredictions } from "./models/stochastic-pr
 export type { StochasticPredictOptions } from "./models/stochastic-predict";
 export { convolutionalBase, loadPretrainedNetwork, parameterCounts, unfreezeOnly } from "./models/transfer";
 export type { ConvolutionalBase, ConvolutionalBaseArgs } from "./models/transfer";
-export { fitVariational, GaussianSampling } from "./models/variational";
-export type { FitVariationalArgs, GaussianSamplingArgs, VariationalHistory } from "./models/variational";
+export { GaussianSampling } from "./models/variational";
+export { fitVariational } from "./training/fit-variational";
+export type { GaussianSamplingArgs } from "./models/variational";
+export type { FitVariationalArgs, VariationalHistory } from "./training/fit-variational";
 
 // Keras callbacks, resumable and compiled training (lib/training).
 export { compiledEvaluate, compiledFit, compiledFitDataset, compiledFitEnabled, compiledPredict, setCompiledFit, whyNotCompiled } from "./training/compiled-fit";

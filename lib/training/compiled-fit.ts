@@ -13,8 +13,8 @@
  * not updated (a later eager `model.fit` starts its Adam moments afresh).
  */
 import * as tf from "@tensorflow/tfjs";
-import { DT, loadGraphAddon, Output, Value } from "../backend/graph-addon";
-import { adamFeeds, buildCompiledStep, cannotCompile, drawsRandomly, CompiledStep, pullWeights, pushWeights, stepSignature } from "./compiled-graph";
+import { DT, GraphAddon, loadGraphAddon, Output, Value } from "../backend/graph-addon";
+import { adamFeeds, buildCompiledStep, cannotCompile, cannotCompileLayers, cannotCompileOptimizer, drawsRandomly, CompiledStep, pullWeights, pushWeights, stepSignature } from "./compiled-graph";
 import { StopOnInterrupt } from "../kernel/interrupt";
 
 let enabled = process.env.COURSE_COMPILED_FIT !== "0";
@@ -188,15 +188,15 @@ function toCallbacks(cbs: CompiledFitArgs["callbacks"]): tf.Callback[] {
 }
 
 /** The feeds, values and fetches of one optimizer step on one batch. */
-function trainFeeds(step: CompiledStep, model: tf.LayersModel, xb: Value[], yb: Value, sampleWeight: Float32Array | null): [Output[], Value[], Output[]] {
+function trainFeeds(step: CompiledStep, xb: Value[], yb: Value, sampleWeight: Float32Array | null): [Output[], Value[], Output[]] {
   const size = yb.shape[0];
   const t = ++step.steps;
   const scalar = (v: number): Value => ({ dtype: DT.float, shape: [], data: Float32Array.of(v) });
   const feeds = [...step.xs, step.y, step.sampleWeight, step.learningRate];
-  const learningRate = (model.optimizer as unknown as { learningRate: number }).learningRate;
+  const learningRate = (step.optimizerObject as unknown as { learningRate: number }).learningRate;
   const values: Value[] = [...xb, yb, { dtype: DT.float, shape: [size], data: sampleWeight ?? new Float32Array(size).fill(1) }, scalar(learningRate)];
   if (step.optimizer === "adam") {
-    const [outs, vals] = adamFeeds(step, t, model.optimizer.getConfig() as { beta1: number; beta2: number; epsilon: number });
+    const [outs, vals] = adamFeeds(step, t, step.optimizerObject.getConfig() as { beta1: number; beta2: number; epsilon: number });
     feeds.push(...outs);
     values.push(...vals.map(scalar));
   }
@@ -204,14 +204,14 @@ function trainFeeds(step: CompiledStep, model: tf.LayersModel, xb: Value[], yb: 
 }
 
 /** One optimizer step on one batch; returns the batch's loss (and accuracy). */
-function trainBatch(step: CompiledStep, model: tf.LayersModel, xb: Value[], yb: Value, sampleWeight: Float32Array | null): number[] {
-  const [feeds, values, fetches] = trainFeeds(step, model, xb, yb, sampleWeight);
+function trainBatch(step: CompiledStep, xb: Value[], yb: Value, sampleWeight: Float32Array | null): number[] {
+  const [feeds, values, fetches] = trainFeeds(step, xb, yb, sampleWeight);
   return step.addon.run(step.session, feeds, values, fetches, [step.train]).map((v) => v.data[0]);
 }
 
 /** trainBatch on the addon's worker thread: the event loop runs during the step (interrupts, the live panel). */
-async function trainBatchAsync(step: CompiledStep, model: tf.LayersModel, xb: Value[], yb: Value, sampleWeight: Float32Array | null): Promise<number[]> {
-  const [feeds, values, fetches] = trainFeeds(step, model, xb, yb, sampleWeight);
+async function trainBatchAsync(step: CompiledStep, xb: Value[], yb: Value, sampleWeight: Float32Array | null): Promise<number[]> {
+  const [feeds, values, fetches] = trainFeeds(step, xb, yb, sampleWeight);
   return (await step.addon.runAsync(step.session, feeds, values, fetches, [step.train])).map((v) => v.data[0]);
 }
 
@@ -223,7 +223,7 @@ export function compiledTrainOnBatch(model: tf.LayersModel, x: tf.Tensor, y: tf.
   const why = whyNotCompiled(model, x, y);
   if (why) throw new Error(`compiledTrainOnBatch: ${why}`);
   const step = steps.get(model) ?? stepFor(model, undefined);
-  return trainBatch(step, model, [floatData(x)], floatData(y), null);
+  return trainBatch(step, [floatData(x)], floatData(y), null);
 }
 
 /** Copies the compiled graph's weights back into the model (after compiledTrainOnBatch). */
@@ -294,7 +294,7 @@ async function trainEpochs(step: CompiledStep, model: tf.LayersModel, loop: Epoc
       for await (const batch of loop.batches(epoch)) {
         const size = batch.y.shape[0];
         await callbacks.onBatchBegin(b, { batch: b, size });
-        const out = await trainBatchAsync(step, model, batch.x, batch.y, batch.weights);
+        const out = await trainBatchAsync(step, batch.x, batch.y, batch.weights);
         const logs: tf.Logs = { batch: b, size };
         names.forEach((m, i) => {
           logs[m] = out[i];
@@ -439,6 +439,39 @@ export async function compiledFitDataset<T extends tf.TensorContainer>(model: tf
     epochs: args.epochs, initialEpoch: args.initialEpoch ?? 0, callbacks: args.callbacks, batches,
     validate: vd === undefined ? null : validate, validatePartialEpoch: true,
   });
+}
+
+/** Training steps on batches the caller picks, through a compiled graph of its own (fitVariational's). */
+export interface CompiledTrainer {
+  /** One optimizer step on one batch; the logged values, in the step's metric order. */
+  train(x: tf.Tensor[], y: tf.Tensor): Promise<number[]>;
+  /** The evaluation pass's loss and metrics over x, y, in batches. */
+  evaluate(x: tf.Tensor[], y: tf.Tensor, batchSize: number): number[];
+  /** Copies the graph's weights into the model. */
+  syncWeights(): void;
+  /** Copies the weights back and frees the graph. */
+  close(): void;
+}
+
+/**
+ * A compiled trainer for the course's variational objective (cross-entropy + the KL term of the two
+ * named outputs, see BuildArgs.variational), or why there is none; fitVariational uses it. Each call
+ * builds a fresh graph, whose optimizer state starts at zero as a fresh tf.js optimizer's does.
+ */
+export function compiledVariationalTrainer(model: tf.LayersModel, optimizer: tf.Optimizer, zMean: tf.SymbolicTensor, zLogVar: tf.SymbolicTensor, seed: number): CompiledTrainer | string {
+  const why = whyNotCompiledAtAll() ?? cannotCompileOptimizer(optimizer) ?? cannotCompileLayers(model) ?? (model.outputs.length === 1 ? null : "only models with one output are compiled");
+  if (why) return why;
+  const step = buildCompiledStep(loadGraphAddon() as GraphAddon, model, { seed, optimizer, variational: { zMean, zLogVar } });
+  const values = (xs: tf.Tensor[], y: tf.Tensor): [Value[], Value] => [xs.map(floatData), floatData(y)];
+  return {
+    train: (x, y) => trainBatchAsync(step, ...values(x, y), null),
+    evaluate: (x, y, batchSize) => evaluateCompiled(step, x, y, batchSize),
+    syncWeights: () => pullWeights(step),
+    close: () => {
+      pullWeights(step);
+      step.addon.closeSession(step.session);
+    },
+  };
 }
 
 /**

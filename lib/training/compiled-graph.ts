@@ -40,16 +40,22 @@ type Config = Record<string, any>;
 export function cannotCompile(model: tf.LayersModel): string | null {
   if (model.outputs.length !== 1) return "only models with one output are compiled";
   if (typeof model.loss !== "string" || !(model.loss in LOSSES)) return `loss ${JSON.stringify(String(model.loss))} is not in the compiled table`;
-  const opt = model.optimizer?.getClassName();
-  if (!opt || !(opt in OPTIMIZERS)) return `optimizer ${opt} is not in the compiled table`;
-  if (opt === "RMSProp" && model.optimizer.getConfig().centered) return "centered RMSprop is not in the compiled table";
+  const why = cannotCompileOptimizer(model.optimizer);
+  if (why) return why;
   const unknown = model.metricsNames.slice(1).filter((m) => !(m in METRICS));
   if (unknown.length > 0) return `metric ${unknown.join(", ")} is not in the compiled table (${Object.keys(METRICS).join(", ")} are)`;
   return cannotCompileLayers(model);
 }
 
+export function cannotCompileOptimizer(optimizer: tf.Optimizer | undefined): string | null {
+  const opt = optimizer?.getClassName();
+  if (!optimizer || !opt || !(opt in OPTIMIZERS)) return `optimizer ${opt} is not in the compiled table`;
+  if (opt === "RMSProp" && optimizer.getConfig().centered) return "centered RMSprop is not in the compiled table";
+  return null;
+}
+
 /** The first layer (nested models' layers included) outside the table, as a sentence, or null. */
-function cannotCompileLayers(model: tf.LayersModel): string | null {
+export function cannotCompileLayers(model: tf.LayersModel): string | null {
   for (const l of model.layers) {
     const why = l instanceof tf.LayersModel ? cannotCompileLayers(l) : cannotCompileLayer(l);
     if (why) return l instanceof tf.LayersModel ? why : `layer ${l.name}: ${why}`;
@@ -103,6 +109,8 @@ export interface CompiledStep {
   addon: GraphAddon;
   session: SessionHandle;
   optimizer: OptimizerKind;
+  /** The tf.js optimizer whose settings (learning rate, Adam's betas) each step is fed. */
+  optimizerObject: tf.Optimizer;
   /** One placeholder per model input. */
   xs: Output[];
   y: Output;
@@ -127,8 +135,8 @@ export interface CompiledStep {
   steps: number;
 }
 
-export function stepSignature(model: tf.LayersModel): string {
-  return JSON.stringify([model.weights.map((w) => [w.name, w.trainable]), model.optimizer.getClassName(), model.optimizer.getConfig(), model.loss]);
+export function stepSignature(model: tf.LayersModel, optimizer: tf.Optimizer = model.optimizer): string {
+  return JSON.stringify([model.weights.map((w) => [w.name, w.trainable]), optimizer.getClassName(), optimizer.getConfig(), model.loss]);
 }
 
 /** What the forward pass needs: the graph, the weight reads per layer, dropout on or off, a seed. */
@@ -139,6 +147,8 @@ interface ForwardContext {
   seed: number;
   /** Each random layer's op seed (seed2), numbered in the order the walk first meets it. */
   randomOps: Map<Layer, number>;
+  /** The batch size, from the first input's placeholder (not from weights: see GaussianSampling). */
+  batch: Output;
 }
 
 /** Whether training draws random numbers (dropout masks, sampled codes), nested models included. */
@@ -253,8 +263,11 @@ function layerForward(ctx: ForwardContext, l: Layer, inputs: Output[]): Output {
     }
     case "GaussianSampling": {
       // z = mean + exp(log_var / 2) * eps, eps ~ N(0, epsilonStd²), drawn at every call as the tf.js layer does.
+      // The noise's shape comes from the batch size, not from `mean`: TensorFlow's C++ gradients have
+      // none for RandomStandardNormal, so it must not lie on a path from the weights to the loss.
       const [mean, logVar] = inputs;
-      const shape = g.op("Shape", [mean], { T: attr.type(DT.float), out_type: attr.type(DT.int32) });
+      const units = (l.outputShape as number[]).slice(1);
+      const shape = g.op("Pack", [[ctx.batch, ...units.map((u) => g.constInt(u))]], { T: attr.type(DT.int32), N: attr.int(1 + units.length) });
       const normal = g.op("RandomStandardNormal", [shape], { dtype: attr.type(DT.float), T: attr.type(DT.int32), seed: attr.int(ctx.seed), seed2: attr.int(opSeed(ctx, l)) });
       const eps = g.f("Mul", normal, g.constFloat((l as unknown as { epsilonStd: number }).epsilonStd));
       return g.f("AddV2", mean, g.f("Mul", g.f("Exp", g.f("Mul", logVar, g.constFloat(0.5))), eps));
@@ -316,8 +329,26 @@ function mean0(g: GraphBuilder, v: Output): Output {
 }
 
 export interface BuildArgs {
-  /** Seed for dropout masks (TensorFlow's RandomUniform, op seed per layer). */
+  /** Seed for dropout masks and sampled codes (TensorFlow's random ops, an op seed per layer). */
   seed: number;
+  /** Default: the model's compiled optimizer. */
+  optimizer?: tf.Optimizer;
+  /**
+   * Instead of the model's compiled loss and metrics, the course's variational objective: categorical
+   * cross-entropy of the output plus the KL term of these two outputs (z_mean, z_log_var). Logs loss,
+   * ce, kl, acc; validation loss and acc.
+   */
+  variational?: { zMean: tf.SymbolicTensor; zLogVar: tf.SymbolicTensor };
+}
+
+/** The variational objective's pieces per example: Keras's clipped cross-entropy and −½·mean(1 + lv − μ² − e^lv). */
+function variationalPerExample(g: GraphBuilder, y: Output, p: Output, zMean: Output, zLogVar: Output): { ce: Output; kl: Output } {
+  const last = g.constInt(-1);
+  const clipped = g.f("ClipByValue", p, g.constFloat(EPSILON), g.constFloat(1 - EPSILON));
+  const ce = g.f("Neg", g.op("Sum", [g.f("Mul", y, g.f("Log", clipped)), last], { T: attr.type(DT.float), Tidx: attr.type(DT.int32) }));
+  const inner = g.f("Sub", g.f("Sub", g.f("AddV2", g.constFloat(1), zLogVar), g.f("Square", zMean)), g.f("Exp", zLogVar));
+  const kl = g.f("Mul", g.op("Mean", [inner, last], { T: attr.type(DT.float), Tidx: attr.type(DT.int32) }), g.constFloat(-0.5));
+  return { ce, kl };
 }
 
 /** Builds the graph and a session for `model` (check cannotCompile first); variables start from the model's weights. */
@@ -325,8 +356,9 @@ export function buildCompiledStep(addon: GraphAddon, model: tf.LayersModel, args
   const g = new GraphBuilder(addon);
   const shapeOf = (t: tf.SymbolicTensor) => (t.shape as (number | null)[]).map((d) => d ?? -1);
   const outputShape = (model.outputs[0].shape as (number | null)[]).map((d) => d ?? -1);
-  const optimizer = OPTIMIZERS[model.optimizer.getClassName()];
-  const oc: Config = model.optimizer.getConfig();
+  const optimizerObject = args.optimizer ?? model.optimizer;
+  const optimizer = OPTIMIZERS[optimizerObject.getClassName()];
+  const oc: Config = optimizerObject.getConfig();
 
   const trainableWeights = new Set(model.trainableWeights); // a frozen nested model's weights are not in it
   const variables: GraphVariable[] = model.weights.map((w, i) => {
@@ -348,21 +380,44 @@ export function buildCompiledStep(addon: GraphAddon, model: tf.LayersModel, args
   const xs = model.inputs.map((t, i) => g.placeholder(DT.float, shapeOf(t), `x${i}`));
   const y = g.placeholder(DT.float, outputShape, "y");
   const sampleWeight = g.placeholder(DT.float, [-1], "sample_weight");
-  const forward = (training: boolean) => modelForward({ g, reads, training, seed: args.seed, randomOps: new Map() }, model, xs)[0];
-  const lossKind = LOSSES[model.loss as string];
+  const extra = args.variational ? [args.variational.zMean, args.variational.zLogVar] : [];
+  const batch = g.op("StridedSlice", [g.op("Shape", [xs[0]], { T: attr.type(DT.float), out_type: attr.type(DT.int32) }), g.constInt([0]), g.constInt([1]), g.constInt([1])],
+    { T: attr.type(DT.int32), Index: attr.type(DT.int32), shrink_axis_mask: attr.int(1) });
+  const forward = (training: boolean) => modelForward({ g, reads, training, seed: args.seed, randomOps: new Map(), batch }, model, xs, extra);
   const rank = outputShape.length;
-  const metricNames = [...model.metricsNames];
-  const accIsBinary = lossKind === "binary" || outputShape[outputShape.length - 1] === 1;
-  // Metrics are not weighted by classWeight, as in tf.js.
-  const metrics = (out: Output) => metricNames.slice(1).map((m) => mean0(g, metricPerExample(g, METRICS[m], accIsBinary, y, out, rank)));
-
-  // Training: per-example loss times sample weight (1 unless classWeight), mean over the batch, as tf.js.
-  const trainOut = forward(true);
-  const trainLoss = mean0(g, g.f("Mul", lossPerExample(g, lossKind, y, trainOut, rank), sampleWeight));
-  const trainFetches = [trainLoss, ...metrics(trainOut)];
-  // Validation and prediction: dropout off.
-  const prediction = forward(false);
-  const evalFetches = [mean0(g, lossPerExample(g, lossKind, y, prediction, rank)), ...metrics(prediction)];
+  let metricNames: string[];
+  let trainLoss: Output;
+  let trainFetches: Output[];
+  let evalFetches: Output[];
+  let prediction: Output;
+  if (args.variational) {
+    const pieces = ([p, m, lv]: Output[]) => {
+      const { ce, kl } = variationalPerExample(g, y, p, m, lv);
+      const [ceMean, klMean] = [mean0(g, ce), mean0(g, kl)];
+      return { loss: g.f("AddV2", ceMean, klMean), ce: ceMean, kl: klMean, acc: mean0(g, accuracyPerExample(g, false, y, p, rank)) };
+    };
+    const train = pieces(forward(true));
+    trainLoss = train.loss;
+    metricNames = ["loss", "ce", "kl", "acc"];
+    trainFetches = [train.loss, train.ce, train.kl, train.acc];
+    const outs = forward(false);
+    const evaluation = pieces(outs);
+    evalFetches = [evaluation.loss, evaluation.acc];
+    prediction = outs[0];
+  } else {
+    const lossKind = LOSSES[model.loss as string];
+    metricNames = [...model.metricsNames];
+    const accIsBinary = lossKind === "binary" || outputShape[outputShape.length - 1] === 1;
+    // Metrics are not weighted by classWeight, as in tf.js.
+    const metrics = (out: Output) => metricNames.slice(1).map((m) => mean0(g, metricPerExample(g, METRICS[m], accIsBinary, y, out, rank)));
+    // Training: per-example loss times sample weight (1 unless classWeight), mean over the batch, as tf.js.
+    const [trainOut] = forward(true);
+    trainLoss = mean0(g, g.f("Mul", lossPerExample(g, lossKind, y, trainOut, rank), sampleWeight));
+    trainFetches = [trainLoss, ...metrics(trainOut)];
+    // Validation and prediction: dropout off.
+    [prediction] = forward(false);
+    evalFetches = [mean0(g, lossPerExample(g, lossKind, y, prediction, rank)), ...metrics(prediction)];
+  }
 
   const trainable = variables.filter((v) => v.trainable);
   const grads = g.gradients([trainLoss], trainable.map((v) => v.read));
@@ -388,8 +443,8 @@ export function buildCompiledStep(addon: GraphAddon, model: tf.LayersModel, args
   const train = g.group(updates, "train");
   const session = addon.newSession(g.handle);
   const step: CompiledStep = {
-    addon, session, optimizer, xs, y, sampleWeight, learningRate, beta1Power, beta2Power, adamEpsilon, metricNames, trainFetches, evalFetches,
-    prediction, train, variables, signature: stepSignature(model), steps: 0,
+    addon, session, optimizer, optimizerObject, xs, y, sampleWeight, learningRate, beta1Power, beta2Power, adamEpsilon, metricNames, trainFetches, evalFetches,
+    prediction, train, variables, signature: stepSignature(model, optimizerObject), steps: 0,
   };
   pushWeights(step);
   // Optimizer slots start at zero, as a fresh tf.js optimizer's.

@@ -1,7 +1,8 @@
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
-import { categoricalCrossentropyPerExample, fitVariational, GaussianSampling, klTerm, variationalLoss } from "../../lib/models/variational";
+import { categoricalCrossentropyPerExample, GaussianSampling, klTerm, variationalLoss } from "../../lib/models/variational";
+import { fitVariational } from "../../lib/training/fit-variational";
 import { setSeed, restoreMathRandom } from "../../lib/random/rng";
 
 test("klTerm is -1/2 * mean(1 + lv - mu^2 - exp(lv)) per example, by hand", () => {

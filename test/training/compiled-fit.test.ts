@@ -18,6 +18,8 @@ import {
 } from "../../lib/training/compiled-fit";
 import { requestInterrupt } from "../../lib/kernel/interrupt";
 import { earlyStopping } from "../../lib/training/early-stopping";
+import { fitVariational } from "../../lib/training/fit-variational";
+import { GaussianSampling } from "../../lib/models/variational";
 
 const TOLERANCE = 1e-4;
 const addon = loadGraphAddon();
@@ -490,4 +492,37 @@ test("the event loop runs while a compiled step computes (timers, the SIGINT han
   releaseCompiled(m);
   tf.dispose([x, y]);
   m.dispose();
+});
+
+test("fitVariational through the graph: with the sampling noise made negligible, the same history as op by op", { skip }, async () => {
+  await ready();
+  const build = () => {
+    const input = tf.input({ shape: [5] });
+    const h = tf.layers.dense({ units: 8, activation: "relu" }).apply(input) as tf.SymbolicTensor;
+    const zMean = tf.layers.dense({ units: 3, name: "z_mean" }).apply(h) as tf.SymbolicTensor;
+    const zLogVar = tf.layers.dense({ units: 3, name: "z_log_var" }).apply(h) as tf.SymbolicTensor;
+    // epsilonStd 1e-9: z = z_mean up to float rounding, so both paths follow the same trajectory.
+    const z = new GaussianSampling({ epsilonStd: 1e-9, name: "sampling" }).apply([zMean, zLogVar]) as tf.SymbolicTensor;
+    return tf.model({ inputs: input, outputs: tf.layers.dense({ units: 4, activation: "softmax" }).apply(z) as tf.SymbolicTensor });
+  };
+  const a = build();
+  const b = build();
+  b.setWeights(a.getWeights());
+  const x = tf.randomUniform([30, 5], 0, 1, "float32", 8);
+  const y = onehot(30, 4, 9);
+  const args = { zMean: "z_mean", zLogVar: "z_log_var", epochs: 3, batchSize: 8, seed: 3, validationData: [x, y] as [tf.Tensor, tf.Tensor] };
+  setCompiledFit(false);
+  let he;
+  try {
+    he = await fitVariational(a, x, y, { ...args, optimizer: tf.train.adam(0.01) });
+  } finally {
+    setCompiledFit(true);
+  }
+  const optimizer = tf.train.adam(0.01); // it holds two tensors of its own (beta1^t, beta2^t)
+  const before = tf.memory().numTensors;
+  const hc = await fitVariational(b, x, y, { ...args, optimizer });
+  assert.equal(tf.memory().numTensors, before, "tensors left behind");
+  for (const k of ["loss", "ce", "kl", "acc", "val_loss", "val_acc"]) assertClose(hc.history[k], he.history[k], `history ${k}`);
+  assertSameWeights(a, b, "after fitVariational");
+  tf.dispose([x, y]);
 });
