@@ -71,7 +71,10 @@ function inputRanks(l: Layer): number[] {
 function cannotCompileLayer(l: Layer): string | null {
   const c: Config = l.getConfig();
   const kind = l.getClassName();
-  if (c.kernelRegularizer || c.biasRegularizer || c.activityRegularizer) return "regularizers are not in the compiled table";
+  if (c.activityRegularizer) return "activity regularizers are not in the compiled table";
+  for (const key of ["kernelRegularizer", "biasRegularizer"]) {
+    if (c[key] && c[key].className !== "L1L2") return `${key} ${c[key].className} is not in the compiled table (L1L2, l1 and l2 are)`;
+  }
   if (c.kernelConstraint || c.biasConstraint) return "constraints are not in the compiled table";
   if (c.activation !== undefined && !(c.activation in ACTIVATIONS)) return `activation ${c.activation} is not in the compiled table`;
   if (c.dataFormat !== undefined && c.dataFormat !== "channelsLast") return "only channelsLast is compiled";
@@ -277,6 +280,34 @@ function layerForward(ctx: ForwardContext, l: Layer, inputs: Output[]): Output {
   }
 }
 
+/**
+ * The weight penalties tf.js adds to the training loss (not to the validation loss): for each kernel
+ * and bias regularizer, l1·Σ|w| + l2·Σw², nested models included.
+ */
+function regularization(g: GraphBuilder, model: tf.LayersModel, reads: Map<LayerVariable, Output>): Output | null {
+  const terms: Output[] = [];
+  const visit = (m: tf.LayersModel): void => {
+    for (const l of m.layers) {
+      if (l instanceof tf.LayersModel) {
+        visit(l);
+        continue;
+      }
+      const c: Config = l.getConfig();
+      ([["kernelRegularizer", 0], ["biasRegularizer", 1]] as [string, number][]).forEach(([key, index]) => {
+        const reg = c[key]?.config as { l1?: number; l2?: number } | undefined;
+        const w = reads.get(l.weights[index]);
+        if (!reg || !w) return;
+        const all = g.constInt(Array.from({ length: l.weights[index].shape.length }, (_, i) => i));
+        const sum = (v: Output) => g.op("Sum", [v, all], { T: attr.type(DT.float), Tidx: attr.type(DT.int32) });
+        if (reg.l1) terms.push(g.f("Mul", g.constFloat(reg.l1), sum(g.f("Abs", w))));
+        if (reg.l2) terms.push(g.f("Mul", g.constFloat(reg.l2), sum(g.f("Square", w))));
+      });
+    }
+  };
+  visit(model);
+  return terms.length === 0 ? null : terms.reduce((a, b) => g.f("AddV2", a, b));
+}
+
 /** Mean over every axis but the first: per-example values from per-element ones. */
 function perExample(g: GraphBuilder, v: Output, rank: number): Output {
   if (rank <= 1) return v;
@@ -412,7 +443,9 @@ export function buildCompiledStep(addon: GraphAddon, model: tf.LayersModel, args
     const metrics = (out: Output) => metricNames.slice(1).map((m) => mean0(g, metricPerExample(g, METRICS[m], accIsBinary, y, out, rank)));
     // Training: per-example loss times sample weight (1 unless classWeight), mean over the batch, as tf.js.
     const [trainOut] = forward(true);
-    trainLoss = mean0(g, g.f("Mul", lossPerExample(g, lossKind, y, trainOut, rank), sampleWeight));
+    const dataLoss = mean0(g, g.f("Mul", lossPerExample(g, lossKind, y, trainOut, rank), sampleWeight));
+    const penalty = regularization(g, model, reads);
+    trainLoss = penalty ? g.f("AddV2", dataLoss, penalty) : dataLoss;
     trainFetches = [trainLoss, ...metrics(trainOut)];
     // Validation and prediction: dropout off.
     [prediction] = forward(false);

@@ -265,6 +265,26 @@ test("installCompiledFit: model.fit and fitDataset compile where they can and st
   tf.dispose([x, y]);
 });
 
+test("kernel and bias L2/L1 regularizers: the penalty in the training loss (not the validation loss), as model.fit", { skip }, async () => {
+  await ready();
+  const build = () => tf.sequential({ layers: [
+    // (L2 on the biases: they start at 0, where an L1 gradient flips sign on the last bit of a float.)
+    tf.layers.dense({ inputShape: [6], units: 8, activation: "relu", kernelRegularizer: tf.regularizers.l2({ l2: 0.05 }), biasRegularizer: tf.regularizers.l2({ l2: 0.02 }) }),
+    tf.layers.dropout({ rate: 0 }),
+    tf.layers.dense({ units: 3, activation: "softmax", kernelRegularizer: tf.regularizers.l1l2({ l1: 0.01, l2: 0.03 }) }),
+  ] });
+  const c: Case = { ...cases[2], build, inputShape: [6], classes: 3 };
+  const [eager, compiled] = twins(build, c.loss, c.optimizer, ["accuracy"]);
+  const [x, y] = dataFor(c, 24, 12);
+  const args = { epochs: 3, batchSize: 8, shuffle: false, validationSplit: 0.25, verbose: 0 as const };
+  const hc = await compiledFit(compiled, x, y, args);
+  assert.ok(trainsCompiled(compiled), "trained through the graph");
+  assertSameHistory(hc, await eagerFit(eager, x, y, args), "regularized");
+  assertSameWeights(eager, compiled, "after the fit");
+  releaseCompiled(compiled);
+  tf.dispose([x, y]);
+});
+
 test("functional models: branches of several widths concatenated, and a second input: same history as model.fit", { skip }, async () => {
   await ready();
   const build = () => {
