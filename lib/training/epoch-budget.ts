@@ -40,14 +40,17 @@ export class EpochBudget extends tf.Callback {
     return s.length ? s[Math.floor(s.length / 2)] : undefined;
   }
 
-  async onEpochBegin(): Promise<void> {
+  private firstEpoch: number | null = null;
+
+  async onEpochBegin(epoch: number): Promise<void> {
     this.epochStart = Date.now();
+    this.firstEpoch ??= epoch; // a resumed fit starts past 0
   }
 
   async onBatchEnd(batch: number): Promise<void> {
     const every = this.args.firstEpochEvery ?? 0;
-    if (every > 0 && this.epochsRun === 0 && batch % every === 0) {
-      console.log(`  epoch 1, batch ${batch + 1}: ${((Date.now() - this.epochStart) / 1000 / (batch + 1)).toFixed(2)} s per batch`);
+    if (every > 0 && this.epochSeconds.length === 0 && batch % every === 0) {
+      console.log(`  epoch ${(this.firstEpoch ?? 0) + 1}, batch ${batch + 1}: ${((Date.now() - this.epochStart) / 1000 / (batch + 1)).toFixed(2)} s per batch`);
     }
   }
 

@@ -37,3 +37,23 @@ test("training stops when another epoch would overrun the minutes", async () => 
   assert.equal(budget.epochsRun, 1);
   assert.equal(new EpochBudget({ epochs: 1, minutes: 1, startedAt: 0 }).medianEpochSeconds(), undefined);
 });
+
+test("the first epoch's batch lines name that epoch, also when a fit resumes past epoch 0", async () => {
+  const m = tf.sequential({ layers: [tf.layers.dense({ inputShape: [2], units: 1 })] });
+  m.compile({ loss: "meanSquaredError", optimizer: "sgd" });
+  const xs = tf.ones([8, 2]);
+  const ys = tf.zeros([8, 1]);
+  const lines: string[] = [];
+  const log = console.log;
+  console.log = (...a: unknown[]) => void lines.push(a.join(" "));
+  try {
+    const budget = new EpochBudget({ epochs: 6, minutes: 60, startedAt: Date.now(), firstEpochEvery: 1 });
+    await m.fit(xs, ys, { epochs: 6, initialEpoch: 3, batchSize: 4, verbose: 0, callbacks: [budget] });
+  } finally {
+    console.log = log;
+  }
+  const batchLines = lines.filter((l) => l.includes("per batch"));
+  assert.deepEqual(batchLines.map((l) => l.trim().split(":")[0]), ["epoch 4, batch 1", "epoch 4, batch 2"]);
+  tf.dispose([xs, ys]);
+  m.dispose();
+});
