@@ -291,10 +291,18 @@ async function trainEpochs(step: CompiledStep, model: tf.LayersModel, loop: Epoc
       let seen = 0;
       let b = 0;
       let complete = true;
-      for await (const batch of loop.batches(epoch)) {
+      const source = loop.batches(epoch)[Symbol.asyncIterator]();
+      let upcoming = source.next();
+      for (let next = await upcoming; !next.done; next = await upcoming) {
+        const batch = next.value;
         const size = batch.y.shape[0];
         await callbacks.onBatchBegin(b, { batch: b, size });
-        const out = await trainBatchAsync(step, batch.x, batch.y, batch.weights);
+        // The step runs on the addon's worker thread; meanwhile the main thread makes the next batch
+        // (decoding, augmenting, gathering), so the two overlap instead of taking turns.
+        const training = trainBatchAsync(step, batch.x, batch.y, batch.weights);
+        upcoming = source.next();
+        upcoming.catch(() => undefined); // a failing batch surfaces at its await below, not as an unhandled rejection
+        const out = await training;
         const logs: tf.Logs = { batch: b, size };
         names.forEach((m, i) => {
           logs[m] = out[i];
