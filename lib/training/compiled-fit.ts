@@ -3,8 +3,10 @@
  * graph (lib/training/compiled-graph.ts) and run with one native call per batch, through the
  * compiled-fit addon. Same arguments and the same History as `model.fit`.
  *
- * Whatever it cannot compile (a layer, loss, metric or optimizer outside its table, several inputs,
- * arguments it does not handle) trains with `model.fit` exactly as before, and says so once per reason.
+ * Sequential and functional models (several inputs, nested models) compile; whatever it cannot compile
+ * (a layer, loss, metric or optimizer outside its table, several outputs, arguments it does not
+ * handle) trains with tf.js's own `model.fit` exactly as before, and says so once per reason.
+ * `installCompiledFit()` (called by `startChapter`) puts it behind `model.fit` and `model.fitDataset`.
  * One switch turns it off: `setCompiledFit(false)`, or COURSE_COMPILED_FIT=0 in the environment.
  *
  * The graph keeps its own copy of the weights and optimizer state between calls: the tf.js weights
@@ -138,7 +140,7 @@ function stepFor(model: tf.LayersModel, seed: number | undefined): CompiledStep 
   }
   if (old) addon.closeSession(old.session);
   const hasDropout = drawsRandomly(model);
-  // Only a model with dropout draws from Math.random: a model without trains with the same shuffles as model.fit.
+  // Only a model with random layers draws from Math.random: a model without trains with the same shuffles as model.fit.
   const s = seed ?? (hasDropout ? 1 + Math.floor(Math.random() * 2 ** 30) : 1);
   const step = buildCompiledStep(addon, model, { seed: s });
   steps.set(model, step);

@@ -1,7 +1,7 @@
 /**
- * One training step of a tf.js Sequential model as one TensorFlow graph: forward pass, loss and
- * metric, gradients (TF_AddGradientsWithPrefix), optimizer updates on resource variables; plus the
- * same forward pass without dropout for validation. Built with the compiled-fit addon
+ * One training step of a tf.js model (Sequential or functional) as one TensorFlow graph: forward pass,
+ * loss and metrics, gradients (TF_AddGradientsWithPrefix), optimizer updates on resource variables;
+ * plus the same forward pass without dropout for validation. Built with the compiled-fit addon
  * (lib/backend/graph-addon.ts); lib/training/compiled-fit.ts runs it once per batch.
  *
  * Each formula copies tf.js's own (tfjs-layers losses.js, metrics.js, tfjs-core optimizers), so a
