@@ -42,6 +42,8 @@ export interface GraphAddon {
   addGradients(g: GraphHandle, prefix: string, ys: Output[], xs: Output[]): Output[];
   newSession(g: GraphHandle, config?: Uint8Array): SessionHandle;
   closeSession(s: SessionHandle): void;
+  /** glibc's malloc_trim(0): the heap's free pages go back to the system; true when some did. */
+  trimMemory(): boolean;
   run(s: SessionHandle, feeds: Output[], values: Value[], fetches: Output[], targets: OpHandle[]): Value[];
   /** As run, on a worker thread: JavaScript (timers, the SIGINT handler, the live panel) runs meanwhile. */
   runAsync(s: SessionHandle, feeds: Output[], values: Value[], fetches: Output[], targets: OpHandle[]): Promise<Value[]>;

@@ -323,6 +323,7 @@ async function trainEpochs(step: CompiledStep, model: tf.LayersModel, loop: Epoc
         (await loop.validate()).forEach((v, i) => (epochLogs[`val_${names[i]}`] = v));
       }
       pullWeights(step); // callbacks (checkpoints, early stopping, plots) read the weights here
+      step.addon.trimMemory(); // the epoch's freed activations go back to the system, not just to the heap
       await callbacks.onEpochEnd(epoch, epochLogs);
       if (model.stopTraining) break;
     }
@@ -476,10 +477,14 @@ export function compiledVariationalTrainer(model: tf.LayersModel, optimizer: tf.
   return {
     train: (x, y) => trainBatchAsync(step, ...values(x, y), null),
     evaluate: (x, y, batchSize) => evaluateCompiled(step, x, y, batchSize),
-    syncWeights: () => pullWeights(step),
+    syncWeights: () => {
+      pullWeights(step);
+      step.addon.trimMemory();
+    },
     close: () => {
       pullWeights(step);
       step.addon.closeSession(step.session);
+      step.addon.trimMemory();
     },
   };
 }
