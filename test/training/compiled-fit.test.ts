@@ -455,6 +455,13 @@ test("the addon turns TensorFlow's errors into JavaScript errors that name the o
   assert.throws(() => a.run(s, [], [], [y], []), /session is closed/);
 });
 
+test("the addon exports trimMemory (glibc malloc_trim), which the compiled fit calls after every epoch", { skip }, () => {
+  // Its effect on resident memory is what the notebooks' memory budgets check (scripts/run_notebooks.py).
+  const a = addon as Exclude<typeof addon, string>;
+  assert.equal(typeof a.trimMemory, "function");
+  assert.equal(typeof a.trimMemory(), "boolean");
+});
+
 test("evaluate and predict through the graph match model.evaluate and model.predict (dropout off)", { skip }, async () => {
   await ready();
   const build = () => tf.sequential({ layers: [tf.layers.conv2d({ inputShape: [8, 8, 2], filters: 3, kernelSize: 3, activation: "relu" }), tf.layers.flatten(), tf.layers.dropout({ rate: 0.4 }), tf.layers.dense({ units: 3, activation: "softmax" })] });
