@@ -11,6 +11,7 @@ import { memoryLimitWarning } from "./memory-limit";
 import { installLeanBackprop } from "../backend/lean-backprop";
 import { registerNativeReluGrad } from "../backend/native-relu-grad";
 import { installCompiledFit, whyNotCompiledAtAll } from "../training/compiled-fit";
+import { trimHeapPeriodically } from "../memory/heap-trim";
 
 export interface StartChapterArgs {
   /** Seed for R-style draws, tf.js initialisers, dropout and fit shuffling. */
@@ -33,6 +34,7 @@ export async function startChapter(args: StartChapterArgs): Promise<ChapterSetup
   watchInterrupts(); // Kernel > Interrupt stops a running fit (kernel/interrupt.ts)
   // model.fit and fitDataset compile each training step into one TensorFlow graph, as Keras's fit does.
   installCompiledFit();
+  trimHeapPeriodically(); // memory freed by a cell goes back to the system before the next one
   const eagerWhy = whyNotCompiledAtAll();
   console.log(eagerWhy === null
     ? "Training: model.fit runs each step as one compiled TensorFlow graph, as Keras does (dl.setCompiledFit(false) trains op by op)"
