@@ -10,7 +10,7 @@ import { watchInterrupts } from "../kernel/interrupt";
 import { memoryLimitWarning } from "./memory-limit";
 import { installLeanBackprop } from "../backend/lean-backprop";
 import { registerNativeReluGrad } from "../backend/native-relu-grad";
-import { installCompiledFit, whyNotCompiledAtAll } from "../training/compiled-fit";
+import { installCompiledFit, trainingMode } from "../training/compiled-fit";
 import { trimHeapPeriodically } from "../memory/heap-trim";
 
 export interface StartChapterArgs {
@@ -35,10 +35,7 @@ export async function startChapter(args: StartChapterArgs): Promise<ChapterSetup
   // model.fit and fitDataset compile each training step into one TensorFlow graph, as Keras's fit does.
   installCompiledFit();
   trimHeapPeriodically(); // memory freed by a cell goes back to the system before the next one
-  const eagerWhy = whyNotCompiledAtAll();
-  console.log(eagerWhy === null
-    ? "Training: model.fit runs each step as one compiled TensorFlow graph, as Keras does (dl.setCompiledFit(false) trains op by op)"
-    : `Training: op by op (${eagerWhy})`);
+  console.log(trainingMode());
   setSeed(args.seed);
   const fast = isFastMode();
   console.log(`Seed: ${args.seed} (same draws as R's set.seed(${args.seed}) for runif and sample)`);

@@ -31,10 +31,22 @@ export function compiledFitEnabled(): boolean {
 }
 
 const said = new Set<string>();
-function sayOnce(line: string): void {
-  if (said.has(line)) return;
+/** Says why a call falls back, once per reason; a kernel-wide reason already shown by trainingMode() is not repeated. */
+export function sayOnce(line: string, why: string): void {
+  if (said.has(line) || said.has(why)) return;
   said.add(line);
   console.log(line);
+}
+
+/**
+ * The line `startChapter` prints: how this kernel trains (one compiled graph per step, or op by op
+ * and why). A kernel-wide reason shown here is not repeated by every later fit.
+ */
+export function trainingMode(): string {
+  const why = whyNotCompiledAtAll();
+  if (why === null) return "Training: model.fit runs each step as one compiled TensorFlow graph, as Keras does (dl.setCompiledFit(false) trains op by op)";
+  said.add(why);
+  return `Training: op by op (${why})`;
 }
 
 const steps = new WeakMap<tf.LayersModel, CompiledStep>();
@@ -344,7 +356,7 @@ async function trainEpochs(step: CompiledStep, model: tf.LayersModel, loop: Epoc
 export async function compiledFit(model: tf.LayersModel, x: tf.Tensor | tf.Tensor[], y: tf.Tensor | tf.Tensor[], args: CompiledFitArgs = {}): Promise<tf.History> {
   const why = whyNotCompiled(model, x, y, args);
   if (why) {
-    sayOnce(`compiledFit: ${why}; training with tf.js's model.fit.`);
+    sayOnce(`compiledFit: ${why}; training with tf.js's model.fit.`, why);
     return eagerFit(model, x, y, args);
   }
   const xs = asList(x);
@@ -402,7 +414,7 @@ export async function compiledFitDataset<T extends tf.TensorContainer>(model: tf
   const why = whyNotCompiledModel(model) ??
     (Array.isArray(vd) && (vd.length !== 2 || !inputsFit(model, vd[0]) || !(vd[1] instanceof tf.Tensor)) ? "validationData with sample weights is not compiled" : null);
   if (why) {
-    sayOnce(`compiledFitDataset: ${why}; training with tf.js's model.fitDataset.`);
+    sayOnce(`compiledFitDataset: ${why}; training with tf.js's model.fitDataset.`, why);
     return eagerFitDataset(model, dataset, args);
   }
   const step = stepFor(model, args.seed);
@@ -496,7 +508,7 @@ export function compiledVariationalTrainer(model: tf.LayersModel, optimizer: tf.
 export function compiledEvaluate(model: tf.LayersModel, x: tf.Tensor | tf.Tensor[], y: tf.Tensor, args: { batchSize?: number } = {}): tf.Scalar | tf.Scalar[] {
   const why = whyNotCompiled(model, x, y);
   if (why) {
-    sayOnce(`compiledEvaluate: ${why}; evaluating with tf.js's model.evaluate.`);
+    sayOnce(`compiledEvaluate: ${why}; evaluating with tf.js's model.evaluate.`, why);
     return model.evaluate(x, y, args);
   }
   const values = evaluateCompiled(stepFor(model, undefined), asList(x), y, args.batchSize ?? 32).map((v) => tf.scalar(v));
@@ -507,7 +519,7 @@ export function compiledEvaluate(model: tf.LayersModel, x: tf.Tensor | tf.Tensor
 export function compiledPredict(model: tf.LayersModel, x: tf.Tensor | tf.Tensor[], args: { batchSize?: number } = {}): tf.Tensor {
   const why = whyNotCompiled(model, x, asList(x)[0]);
   if (why) {
-    sayOnce(`compiledPredict: ${why}; predicting with tf.js's model.predict.`);
+    sayOnce(`compiledPredict: ${why}; predicting with tf.js's model.predict.`, why);
     return model.predict(x, args) as tf.Tensor;
   }
   const step = stepFor(model, undefined);

@@ -6,7 +6,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { Rng } from "../random/rng";
 import { variationalLoss } from "../models/variational";
-import { CompiledTrainer, compiledVariationalTrainer } from "./compiled-fit";
+import { CompiledTrainer, compiledVariationalTrainer, sayOnce } from "./compiled-fit";
 
 export interface FitVariationalArgs {
   /** Names of the layers giving z_mean and z_log_var in `model`. */
@@ -58,7 +58,7 @@ export async function fitVariational(model: tf.LayersModel, x: tf.Tensor, y: tf.
   const rng = new Rng(args.seed ?? 1);
   // The graph's random ops (the sampled codes) take their seed from Math.random, which setSeed seeds.
   const compiled = compiledVariationalTrainer(model, optimizer, zMean, zLogVar, 1 + Math.floor(Math.random() * 2 ** 30));
-  if (typeof compiled === "string") sayWhyEager(compiled);
+  if (typeof compiled === "string") sayOnce(`fitVariational: ${compiled}; training op by op.`, compiled);
   const trainer = typeof compiled === "string" ? eagerTrainer(model, optimizer, zMean, zLogVar) : compiled;
   const history: Record<string, number[]> = { loss: [], ce: [], kl: [], acc: [] };
   if (args.validationData) Object.assign(history, { val_loss: [], val_acc: [] });
@@ -95,13 +95,6 @@ export async function fitVariational(model: tf.LayersModel, x: tf.Tensor, y: tf.
     trainer.close();
   }
   return { epoch: epochs, history };
-}
-
-let saidWhy = "";
-function sayWhyEager(why: string): void {
-  if (why === saidWhy) return;
-  saidWhy = why;
-  console.log(`fitVariational: ${why}; training op by op.`);
 }
 
 function accuracyOf(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Scalar {

@@ -14,7 +14,7 @@ import { selectBackend } from "../../lib/backend/select-backend";
 import { setSeed } from "../../lib/random/rng";
 import {
   compiledEvaluate, compiledFit, compiledFitDataset, compiledPredict, compiledTrainOnBatch, eagerFit, eagerFitDataset, installCompiledFit, releaseCompiled,
-  setCompiledFit, syncCompiledWeights, trainsCompiled, whyNotCompiled,
+  setCompiledFit, syncCompiledWeights, trainingMode, trainsCompiled, whyNotCompiled,
 } from "../../lib/training/compiled-fit";
 import { requestInterrupt } from "../../lib/kernel/interrupt";
 import { earlyStopping } from "../../lib/training/early-stopping";
@@ -552,4 +552,28 @@ test("fitVariational through the graph: with the sampling noise made negligible,
   for (const k of ["loss", "ce", "kl", "acc", "val_loss", "val_acc"]) assertClose(hc.history[k], he.history[k], `history ${k}`);
   assertSameWeights(a, b, "after fitVariational");
   tf.dispose([x, y]);
+});
+
+test("a kernel-wide reason (compiling switched off) is said once by trainingMode, not again by each fit", { skip }, async () => {
+  await ready();
+  const c = cases[0];
+  const m = c.build();
+  m.compile({ loss: c.loss, optimizer: "adam" });
+  const [x, y] = dataFor(c, 8, 1);
+  const lines: string[] = [];
+  const log = console.log;
+  setCompiledFit(false);
+  console.log = (...a: unknown[]) => void lines.push(a.join(" "));
+  try {
+    lines.push(trainingMode());
+    await compiledFit(m, x, y, { epochs: 1, verbose: 0 });
+    await compiledFitDataset(m, tf.data.array([{ xs: x, ys: y }]), { epochs: 1, verbose: 0 });
+  } finally {
+    console.log = log;
+    setCompiledFit(true);
+  }
+  assert.deepEqual(lines, ["Training: op by op (compiled training is switched off)"]);
+  assert.match(trainingMode(), /^Training: model\.fit runs each step as one compiled TensorFlow graph/);
+  tf.dispose([x, y]);
+  m.dispose();
 });
