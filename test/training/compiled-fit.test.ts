@@ -184,6 +184,19 @@ test("validationData and classWeight: same history as model.fit", { skip }, asyn
   tf.dispose([x, y, xv, yv]);
 });
 
+/** The lines `run` prints with console.log, captured instead of shown. */
+async function printedBy(run: () => Promise<unknown>): Promise<string[]> {
+  const lines: string[] = [];
+  const log = console.log;
+  console.log = (...a: unknown[]) => void lines.push(a.join(" "));
+  try {
+    await run();
+  } finally {
+    console.log = log;
+  }
+  return lines;
+}
+
 /** Every key of the eager History, the same in the compiled one, value by value. */
 function assertSameHistory(hc: tf.History, he: tf.History, what: string): void {
   assert.deepEqual(Object.keys(hc.history).sort(), Object.keys(he.history).sort(), `${what}: logged names`);
@@ -241,15 +254,10 @@ test("installCompiledFit: model.fit and fitDataset compile where they can and st
   // A model outside the table trains eagerly through tf.js's own fit: no recursion.
   const functional = tf.sequential({ layers: [tf.layers.dense({ inputShape: [3], units: 2 }), tf.layers.batchNormalization(), tf.layers.dense({ units: 1 })] });
   functional.compile({ loss: "meanSquaredError", optimizer: "sgd" });
-  const lines: string[] = [];
-  const log = console.log;
-  console.log = (...a: unknown[]) => void lines.push(a.join(" "));
-  try {
+  const lines = await printedBy(async () => {
     const h = await functional.fit(x, y, args);
     assert.equal((h.history.loss as number[]).length, 2);
-  } finally {
-    console.log = log;
-  }
+  });
   assert.ok(!trainsCompiled(functional), "the functional model trained eagerly");
   assert.ok(lines.some((l) => /^compiledFit: layer .*BatchNormalization is not in the compiled table/.test(l)), `said ${JSON.stringify(lines)}`);
   // With the switch off, a Sequential trains eagerly too.
@@ -390,15 +398,10 @@ test("a layer outside the table trains with model.fit and says why, once", { ski
   m.compile({ loss: "meanSquaredError", optimizer: "sgd" });
   const x = tf.randomUniform([10, 4], 0, 1, "float32", 1);
   const y = tf.randomUniform([10, 1], 0, 1, "float32", 2);
-  const lines: string[] = [];
-  const log = console.log;
-  console.log = (...a: unknown[]) => void lines.push(a.join(" "));
-  try {
+  const lines = await printedBy(async () => {
     await compiledFit(m, x, y, { epochs: 1, verbose: 0 });
     await compiledFit(m, x, y, { epochs: 1, verbose: 0 });
-  } finally {
-    console.log = log;
-  }
+  });
   const said = lines.filter((l) => l.startsWith("compiledFit:"));
   assert.equal(said.length, 1, `said ${JSON.stringify(lines)}`);
   assert.match(said[0], /BatchNormalization is not in the compiled table; training with tf\.js's model\.fit/);
@@ -560,16 +563,15 @@ test("a kernel-wide reason (compiling switched off) is said once by trainingMode
   const m = c.build();
   m.compile({ loss: c.loss, optimizer: "adam" });
   const [x, y] = dataFor(c, 8, 1);
-  const lines: string[] = [];
-  const log = console.log;
   setCompiledFit(false);
-  console.log = (...a: unknown[]) => void lines.push(a.join(" "));
+  let lines: string[];
   try {
-    lines.push(trainingMode());
-    await compiledFit(m, x, y, { epochs: 1, verbose: 0 });
-    await compiledFitDataset(m, tf.data.array([{ xs: x, ys: y }]), { epochs: 1, verbose: 0 });
+    lines = await printedBy(async () => {
+      console.log(trainingMode());
+      await compiledFit(m, x, y, { epochs: 1, verbose: 0 });
+      await compiledFitDataset(m, tf.data.array([{ xs: x, ys: y }]), { epochs: 1, verbose: 0 });
+    });
   } finally {
-    console.log = log;
     setCompiledFit(true);
   }
   assert.deepEqual(lines, ["Training: op by op (compiled training is switched off)"]);
